@@ -1,0 +1,536 @@
+package dev.nodedoctor.sys;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one door to /proc and /sys. Every read goes through here so that:
+ * <ul>
+ *   <li>{@code --root DIR} works everywhere (a captured bundle, or a host mounted at /host);</li>
+ *   <li>every read has a deadline, and a read the kernel does not finish in time never stalls the caller:
+ *       reads run on a reader thread, and a reader stuck in the kernel is abandoned and replaced;</li>
+ *   <li>errors say which file and why (missing, permission, timeout), never a bare stack trace;</li>
+ *   <li>slow reads are remembered, because on a sick node the slowness of a kernel file is the evidence.</li>
+ * </ul>
+ * Reads are queued to a single reader thread that owns one growing buffer, so a sampling pass costs one
+ * thread hand-off (submit everything, then wait) and allocates little beyond the parsed records.
+ */
+public final class KernelFiles implements AutoCloseable {
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+    /** Reads slower than this are kept as {@link ReadTiming} evidence. */
+    public static final Duration DEFAULT_SLOW = Duration.ofMillis(100);
+    /** No kernel file nodedoctor reads is near this; a bigger one is a wrong path or a hostile tree. */
+    static final int MAX_FILE_BYTES = 64 << 20;
+    /** Readers still stuck in the kernel after their deadline; past this many, we stop adding threads. */
+    static final int MAX_HUNG_READERS = 8;
+    private static final int KEEP_SLOW_READS = 256;
+
+    private final Path root;
+    private final boolean liveRoot;
+    private final long deadlineNanos;
+    private final long slowNanos;
+    private final LinkedBlockingDeque<Request<?>> queue = new LinkedBlockingDeque<>();
+    private final Object lock = new Object();
+    private final AtomicInteger hungReaders = new AtomicInteger();
+    private final AtomicInteger readerSerial = new AtomicInteger();
+    private final Deque<ReadTiming> slowReads = new ArrayDeque<>();
+    private Reader reader;
+    private volatile ReadRecorder recorder;
+    private volatile boolean closed;
+
+    private KernelFiles(Path root, Duration deadline, Duration slow) {
+        this.root = root.toAbsolutePath().normalize();
+        this.liveRoot = this.root.getParent() == null;
+        this.deadlineNanos = deadline.toNanos();
+        this.slowNanos = slow.toNanos();
+        if (deadlineNanos <= 0) {
+            throw new IllegalArgumentException("the read deadline must be positive, not " + deadline);
+        }
+    }
+
+    /** The running system, deadline {@link #DEFAULT_DEADLINE}. */
+    public static KernelFiles live() {
+        return at(Path.of("/"), DEFAULT_DEADLINE);
+    }
+
+    /** A tree rooted at {@code root}: {@code /proc/stat} is read from {@code root/proc/stat}. */
+    public static KernelFiles at(Path root, Duration deadline) {
+        return new KernelFiles(root, deadline, DEFAULT_SLOW);
+    }
+
+    public static KernelFiles at(Path root, Duration deadline, Duration slow) {
+        return new KernelFiles(root, deadline, slow);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** True when reading the machine we run on, not a captured or mounted tree. */
+    public boolean isLive() {
+        return liveRoot;
+    }
+
+    public Duration deadline() {
+        return Duration.ofNanos(deadlineNanos);
+    }
+
+    public Duration slowThreshold() {
+        return Duration.ofNanos(slowNanos);
+    }
+
+    public void record(ReadRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    /**
+     * Checks that the root looks like a Linux tree (it has {@code proc/stat}), so that a wrong --root gives
+     * one clear sentence instead of a cascade of missing files.
+     */
+    public void requireLinuxTree() throws KernelFileException {
+        if (!Files.isDirectory(root)) {
+            throw new KernelFileException(KernelFileException.Kind.MISSING, root.toString(),
+                    "the root is not a directory");
+        }
+        if (!Files.exists(resolve("/proc/stat"))) {
+            throw new KernelFileException(KernelFileException.Kind.MISSING, root.toString(),
+                    "not a Linux tree: there is no proc/stat under it; point --root at a host's / or an extracted capture");
+        }
+    }
+
+    /** The file on disk for a kernel path such as {@code /proc/stat}. */
+    public Path resolve(String kernelPath) {
+        if (liveRoot) {
+            return Path.of(kernelPath);
+        }
+        return root.resolve(kernelPath.startsWith("/") ? kernelPath.substring(1) : kernelPath);
+    }
+
+    /** Reads and parses one file, waiting at most until its deadline. */
+    public <T> T read(String path, Parser<T> parser) throws KernelFileException {
+        return submit(path, parser).get();
+    }
+
+    /** Reads one file as text. */
+    public String readText(String path) throws KernelFileException {
+        return read(path, Parser.TEXT);
+    }
+
+    /** Queues a read; call {@link Pending#get()} later. Submit a whole pass first, then collect. */
+    public <T> Pending<T> submit(String path, Parser<T> parser) {
+        return enqueue(new Request<>(Op.READ, path, parser));
+    }
+
+    /** The names in a directory (not sorted), through the reader thread so a hung readdir cannot stall us. */
+    public List<String> list(String dir) throws KernelFileException {
+        return enqueue(new Request<List<String>>(Op.LIST, dir, null)).get();
+    }
+
+    /** The names of the sub-directories of a directory. */
+    public List<String> listDirectories(String dir) throws KernelFileException {
+        return enqueue(new Request<List<String>>(Op.LIST_DIRS, dir, null)).get();
+    }
+
+    /**
+     * Every directory below {@code dir} (not {@code dir} itself), as paths relative to it such as
+     * {@code kubepods/burstable}, parents before children, at most {@code maxDepth} levels down. The walk
+     * runs on the reader thread as one request under one deadline, so a hierarchy of a thousand cgroups
+     * costs one hand-off. Directories that vanish during the walk (a cgroup removed) are skipped.
+     */
+    public List<String> walkDirectories(String dir, int maxDepth) throws KernelFileException {
+        Request<List<String>> r = new Request<>(Op.WALK, dir, null);
+        r.maxDepth = maxDepth;
+        return enqueue(r).get();
+    }
+
+    /** Whether the path exists. Used for optional files (PSI, cpu.cfs_burst_us) before reading them. */
+    public boolean exists(String path) {
+        return Files.exists(resolve(path));
+    }
+
+    /** Reads slower than the slow threshold, and timed-out reads, oldest first (at most 256 kept). */
+    public List<ReadTiming> slowReads() {
+        synchronized (slowReads) {
+            return List.copyOf(slowReads);
+        }
+    }
+
+    /** Reader threads still stuck in the kernel after their deadline. */
+    public int hungReaders() {
+        return hungReaders.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (lock) {
+            if (reader != null) {
+                reader.thread.interrupt();
+                reader = null;
+            }
+        }
+        KernelFileException closedError = new KernelFileException(KernelFileException.Kind.IO, "-", "reader closed");
+        for (Request<?> r; (r = queue.poll()) != null; ) {
+            r.fail(closedError);
+        }
+    }
+
+    private <T> Request<T> enqueue(Request<T> request) {
+        if (closed) {
+            request.fail(new KernelFileException(KernelFileException.Kind.IO, request.path, "reader closed"));
+            return request;
+        }
+        synchronized (lock) {
+            if (reader == null) {
+                if (hungReaders.get() >= MAX_HUNG_READERS) {
+                    request.fail(new KernelFileException(KernelFileException.Kind.TIMEOUT, request.path,
+                            hungReaders.get() + " earlier reads are still stuck in the kernel; not starting more"));
+                    return request;
+                }
+                reader = new Reader();
+            }
+        }
+        queue.add(request);
+        return request;
+    }
+
+    /**
+     * Called by a waiting caller: if the reader has been inside one read for longer than the deadline,
+     * fail that read with TIMEOUT, abandon the reader (it exits when the kernel lets it go) and start a new
+     * one for the rest of the queue.
+     */
+    private void checkStuck() {
+        Request<?> victim = null;
+        synchronized (lock) {
+            Reader r = reader;
+            if (r == null) {
+                return;
+            }
+            Request<?> current = r.current;
+            if (current != null && System.nanoTime() - current.startedAt > deadlineNanos) {
+                r.abandoned = true;
+                hungReaders.incrementAndGet();
+                reader = null;
+                victim = current;
+                if (!queue.isEmpty() && hungReaders.get() < MAX_HUNG_READERS) {
+                    reader = new Reader();
+                }
+            }
+        }
+        if (victim != null) {
+            victim.fail(new KernelFileException(KernelFileException.Kind.TIMEOUT, victim.path,
+                    "no answer within " + formatDeadline() + "; the kernel is still working on it"));
+            noteTiming(new ReadTiming(victim.path, Duration.ofNanos(deadlineNanos), true));
+            if (reader == null) {
+                // No reader may be started: everything still queued fails now rather than waiting forever.
+                for (Request<?> q; (q = queue.poll()) != null; ) {
+                    q.fail(new KernelFileException(KernelFileException.Kind.TIMEOUT, q.path,
+                            hungReaders.get() + " earlier reads are still stuck in the kernel"));
+                }
+            }
+        }
+    }
+
+    private String formatDeadline() {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadlineNanos);
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
+    private void noteTiming(ReadTiming timing) {
+        synchronized (slowReads) {
+            if (slowReads.size() == KEEP_SLOW_READS) {
+                slowReads.removeFirst();
+            }
+            slowReads.addLast(timing);
+        }
+    }
+
+    private enum Op { READ, LIST, LIST_DIRS, WALK }
+
+    private final class Request<T> implements Pending<T> {
+        final Op op;
+        final String path;
+        final Parser<T> parser;
+        volatile long startedAt;
+        int maxDepth;
+        private long elapsedNanos = -1;
+        private boolean done;
+        private T value;
+        private KernelFileException error;
+
+        Request(Op op, String path, Parser<T> parser) {
+            this.op = op;
+            this.path = path;
+            this.parser = parser;
+        }
+
+        synchronized boolean succeed(T v, long elapsed) {
+            if (done) {
+                return false;
+            }
+            done = true;
+            value = v;
+            elapsedNanos = elapsed;
+            notifyAll();
+            return true;
+        }
+
+        synchronized void fail(KernelFileException e) {
+            if (done) {
+                return;
+            }
+            done = true;
+            error = e;
+            notifyAll();
+        }
+
+        @Override
+        public T get() throws KernelFileException {
+            // Wait in short slices; between them look for a reader stuck past its deadline, so a stuck read
+            // is noticed within about deadline + 50 ms. checkStuck runs outside our monitor: it fails other
+            // requests, and two waiters holding their own monitors must never wait for each other's.
+            long slice = Math.min(TimeUnit.MILLISECONDS.toNanos(50), deadlineNanos);
+            while (true) {
+                synchronized (this) {
+                    if (!done) {
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(this, slice);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new KernelFileException(KernelFileException.Kind.IO, path, "interrupted");
+                        }
+                    }
+                    if (done) {
+                        if (error != null) {
+                            throw error;
+                        }
+                        return value;
+                    }
+                }
+                checkStuck();
+            }
+        }
+
+        @Override
+        public synchronized Duration elapsed() {
+            return elapsedNanos < 0 ? Duration.ZERO : Duration.ofNanos(elapsedNanos);
+        }
+    }
+
+    /** The reader thread. Owns its buffer, so an abandoned reader can never scribble on a live one's. */
+    private final class Reader implements Runnable {
+        final Thread thread;
+        volatile Request<?> current;
+        volatile boolean abandoned;
+        private byte[] buffer = new byte[16 << 10];
+
+        Reader() {
+            thread = new Thread(this, "nodedoctor-kernel-reader-" + readerSerial.incrementAndGet());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Request<?> r = queue.poll(30, TimeUnit.SECONDS);
+                    synchronized (lock) {
+                        if (abandoned || reader != this) {
+                            if (r != null) {
+                                queue.addFirst(r);
+                            }
+                            return;
+                        }
+                        if (r == null) {
+                            // idle: let the thread go; the next submit starts a new one
+                            reader = null;
+                            return;
+                        }
+                        r.startedAt = System.nanoTime();
+                        current = r;
+                    }
+                    serve(r);
+                    synchronized (lock) {
+                        current = null;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } finally {
+                if (abandoned) {
+                    hungReaders.decrementAndGet();
+                }
+            }
+        }
+
+        private <T> void serve(Request<T> r) {
+            T value;
+            try {
+                value = execute(r);
+            } catch (KernelFileException e) {
+                r.fail(e);
+                return;
+            } catch (RuntimeException e) {
+                // a parser bug must not kill the reader; report it against the file
+                r.fail(new KernelFileException(KernelFileException.Kind.MALFORMED, r.path, e.toString(), e));
+                return;
+            }
+            long elapsed = System.nanoTime() - r.startedAt;
+            if (r.succeed(value, elapsed) && elapsed >= slowNanos) {
+                noteTiming(new ReadTiming(r.path, Duration.ofNanos(elapsed), false));
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> T execute(Request<T> r) throws KernelFileException {
+            Path file = resolve(r.path);
+            switch (r.op) {
+                case READ:
+                    int n = readFile(file, r.path);
+                    ReadRecorder rec = recorder;
+                    if (rec != null) {
+                        rec.file(r.path, buffer, n);
+                    }
+                    try {
+                        return r.parser.parse(buffer, n);
+                    } catch (Parser.MalformedException e) {
+                        throw new KernelFileException(KernelFileException.Kind.MALFORMED, r.path, e.getMessage());
+                    }
+                case LIST:
+                case LIST_DIRS:
+                    return (T) listDir(file, r.path, r.op == Op.LIST_DIRS);
+                case WALK:
+                    return (T) walk(file, r.path, r.maxDepth);
+                default:
+                    throw new IllegalStateException(r.op.toString());
+            }
+        }
+
+        private int readFile(Path file, String path) throws KernelFileException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                int n = 0;
+                while (true) {
+                    if (n == buffer.length) {
+                        if (buffer.length >= MAX_FILE_BYTES) {
+                            throw new KernelFileException(KernelFileException.Kind.TOO_LARGE, path,
+                                    "more than " + (MAX_FILE_BYTES >> 20) + " MiB");
+                        }
+                        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                    }
+                    int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+                    if (got < 0) {
+                        return n;
+                    }
+                    n += got;
+                }
+            } catch (IOException e) {
+                throw translate(e, path);
+            }
+        }
+
+        private List<String> walk(Path top, String path, int maxDepth) throws KernelFileException {
+            List<String> out = new ArrayList<>();
+            listDir(top, path, true); // the top must exist: a missing top is an error, not an empty tree
+            Deque<String> todo = new ArrayDeque<>();
+            todo.add("");
+            while (!todo.isEmpty()) {
+                String rel = todo.pollFirst();
+                if (!rel.isEmpty()) {
+                    out.add(rel);
+                }
+                int depth = rel.isEmpty() ? 0 : (int) rel.chars().filter(ch -> ch == '/').count() + 1;
+                if (depth >= maxDepth) {
+                    continue;
+                }
+                List<String> children;
+                try {
+                    children = listDir(rel.isEmpty() ? top : top.resolve(rel),
+                            rel.isEmpty() ? path : path + "/" + rel, true);
+                } catch (KernelFileException e) {
+                    if (e.kind() == KernelFileException.Kind.MISSING) {
+                        continue; // removed while we walked
+                    }
+                    throw e;
+                }
+                List<String> sorted = new ArrayList<>(children);
+                Collections.sort(sorted);
+                for (int i = sorted.size() - 1; i >= 0; i--) {
+                    String child = rel.isEmpty() ? sorted.get(i) : rel + "/" + sorted.get(i);
+                    todo.addFirst(child);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+            }
+            return out;
+        }
+
+        private List<String> listDir(Path dir, String path, boolean directoriesOnly) throws KernelFileException {
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    if (directoriesOnly && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    names.add(entry.getFileName().toString());
+                }
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                IOException io = e instanceof IOException ? (IOException) e : ((java.nio.file.DirectoryIteratorException) e).getCause();
+                throw translate(io, path);
+            }
+            ReadRecorder rec = recorder;
+            if (rec != null) {
+                rec.directory(path);
+            }
+            return Collections.unmodifiableList(names);
+        }
+    }
+
+    /** Maps the JDK's exceptions (and errno texts) to the three things a user can act on. */
+    static KernelFileException translate(IOException e, String path) {
+        if (e instanceof NoSuchFileException) {
+            return new KernelFileException(KernelFileException.Kind.MISSING, path, null);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new KernelFileException(KernelFileException.Kind.PERMISSION, path,
+                    "run as root, or with the capability this file needs");
+        }
+        if (e instanceof NotDirectoryException) {
+            return new KernelFileException(KernelFileException.Kind.MISSING, path, "not a directory");
+        }
+        String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : e.getMessage();
+        String text = reason == null ? "" : reason;
+        if (text.contains("No such process") || text.contains("No such file")) {
+            // ESRCH: the process exited between listing /proc and reading its files
+            return new KernelFileException(KernelFileException.Kind.MISSING, path, "vanished while reading");
+        }
+        if (text.contains("Permission denied") || text.contains("Operation not permitted")) {
+            return new KernelFileException(KernelFileException.Kind.PERMISSION, path,
+                    "run as root, or with the capability this file needs");
+        }
+        if (text.contains("Is a directory")) {
+            return new KernelFileException(KernelFileException.Kind.IO, path, "is a directory");
+        }
+        return new KernelFileException(KernelFileException.Kind.IO, path, text.isEmpty() ? e.getClass().getSimpleName() : text);
+    }
+}
