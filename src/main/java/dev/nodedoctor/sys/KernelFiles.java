@@ -162,6 +162,18 @@ public final class KernelFiles implements AutoCloseable {
         return enqueue(r).get();
     }
 
+    /**
+     * Queues a read of {@code dir/<entry>/<file>} for every entry of {@code dir}, as one request: used for
+     * {@code /proc/<pid>/task/<tid>/schedstat}, where the process-level file covers only the main thread.
+     * Entries that vanish meanwhile (threads that exit) are skipped.
+     */
+    public <T> Pending<List<T>> submitEach(String dir, String file, Parser<T> parser) {
+        Request<List<T>> r = new Request<>(Op.READ_EACH, dir, null);
+        r.eachFile = file;
+        r.eachParser = parser;
+        return enqueue(r);
+    }
+
     /** Whether the path exists. Used for optional files (PSI, cpu.cfs_burst_us) before reading them. */
     public boolean exists(String path) {
         return Files.exists(resolve(path));
@@ -264,7 +276,7 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    private enum Op { READ, LIST, LIST_DIRS, WALK }
+    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH }
 
     private final class Request<T> implements Pending<T> {
         final Op op;
@@ -272,6 +284,8 @@ public final class KernelFiles implements AutoCloseable {
         final Parser<T> parser;
         volatile long startedAt;
         int maxDepth;
+        String eachFile;
+        Parser<?> eachParser;
         private long elapsedNanos = -1;
         private boolean done;
         private T value;
@@ -421,6 +435,8 @@ public final class KernelFiles implements AutoCloseable {
                     return (T) listDir(file, r.path, r.op == Op.LIST_DIRS);
                 case WALK:
                     return (T) walk(file, r.path, r.maxDepth);
+                case READ_EACH:
+                    return (T) readEach(file, r.path, r.eachFile, r.eachParser);
                 default:
                     throw new IllegalStateException(r.op.toString());
             }
@@ -446,6 +462,33 @@ public final class KernelFiles implements AutoCloseable {
             } catch (IOException e) {
                 throw translate(e, path);
             }
+        }
+
+        private <E> List<E> readEach(Path dir, String path, String fileName, Parser<E> parser) throws KernelFileException {
+            List<String> names = listDir(dir, path, false);
+            List<E> out = new ArrayList<>(names.size());
+            for (String name : names) {
+                String sub = path + "/" + name + "/" + fileName;
+                int n;
+                try {
+                    n = readFile(dir.resolve(name).resolve(fileName), sub);
+                } catch (KernelFileException e) {
+                    if (e.kind() == KernelFileException.Kind.MISSING) {
+                        continue;
+                    }
+                    throw e;
+                }
+                ReadRecorder rec = recorder;
+                if (rec != null) {
+                    rec.file(sub, buffer, n);
+                }
+                try {
+                    out.add(parser.parse(buffer, n));
+                } catch (Parser.MalformedException e) {
+                    throw new KernelFileException(KernelFileException.Kind.MALFORMED, sub, e.getMessage());
+                }
+            }
+            return out;
         }
 
         private List<String> walk(Path top, String path, int maxDepth) throws KernelFileException {

@@ -1,0 +1,46 @@
+package dev.nodedoctor.diagnose;
+
+import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.sample.Delta;
+import dev.nodedoctor.sample.Sampler;
+import dev.nodedoctor.sample.Snapshot;
+import dev.nodedoctor.sys.KernelFiles;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One `diagnose` run: sample the node twice over a window, build the observations, run every rule.
+ * On a captured tree (not live) both snapshots read the same files, so rates are zero: the report says so.
+ */
+public final class Investigation {
+
+    /** What the report needs: the verdict, the window it is based on and what could not be looked at. */
+    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes) {
+    }
+
+    private Investigation() {
+    }
+
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
+        CgroupLayout layout = CgroupLayout.discover(files);
+        Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
+        Snapshot first = sampler.snapshot();
+        if (files.isLive()) {
+            Thread.sleep(window.toMillis());
+        }
+        Snapshot second = sampler.snapshot();
+        Delta delta = Delta.between(first, second);
+        List<String> notes = new ArrayList<>(layout.notes());
+        notes.addAll(delta.notes());
+        if (!files.isLive()) {
+            notes.add("a captured tree has no second moment: rates (CPU %, throttling) need a live node; "
+                    + "state such as limits and counters since boot is still shown");
+        }
+        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString());
+        Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
+        notes.addAll(diagnosis.notes());
+        return new Result(diagnosis, obs, delta, List.copyOf(notes));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.nodedoctor.diagnose;
+
+import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.sample.Delta;
+import dev.nodedoctor.sys.ReadTiming;
+
+import java.util.List;
+
+/**
+ * Everything one run gathered, for the rules to judge. Rules never read files: they read this, so each is
+ * a pure function tested on captured data. New kinds of evidence (kernel log, profiles, traces) are added
+ * here as further {@link Part}s.
+ *
+ * @param cpu       host, process and cgroup rates over the sampling window
+ * @param slowReads kernel files that were slow to read or timed out during the run
+ * @param root      the tree that was read ("/" for this machine), for the sources in evidence
+ */
+public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root) {
+
+    public Observations {
+        slowReads = List.copyOf(slowReads);
+    }
+}

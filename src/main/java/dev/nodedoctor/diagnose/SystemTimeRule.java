@@ -1,0 +1,76 @@
+package dev.nodedoctor.diagnose;
+
+import dev.nodedoctor.sample.Delta;
+import dev.nodedoctor.sample.HostCpuDelta;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** {@code cpu.system-time}: the kernel itself takes a large share of the CPU. */
+public final class SystemTimeRule extends HostCpuShareRule {
+    public static final String ID = "cpu.system-time";
+    public static final Threshold ALL = new Threshold("cpu.system-time.percent", 20,
+            "system (sy) time over all CPUs, percent",
+            "nodedoctor: healthy application nodes spend well under 10 % in sy; 20 % is twice that");
+    public static final Threshold ONE = new Threshold("cpu.system-time.one-cpu-percent", 50,
+            "system (sy) time on any single CPU, percent", "nodedoctor: one CPU half in the kernel");
+
+    public SystemTimeRule(Thresholds t) {
+        super(t);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    String column() {
+        return "system (sy)";
+    }
+
+    @Override
+    ToDoubleFunction<HostCpuDelta> share() {
+        return HostCpuDelta::system;
+    }
+
+    @Override
+    Threshold allCpus() {
+        return ALL;
+    }
+
+    @Override
+    Threshold oneCpu() {
+        return ONE;
+    }
+
+    @Override
+    String title(double share) {
+        return String.format(Locale.ROOT, "The kernel uses %.0f%% of the CPU time (system)", share);
+    }
+
+    @Override
+    String why() {
+        return "System time is the kernel running on behalf of processes: system calls, page faults, lock "
+                + "contention inside the kernel, and work such as computing memory.stat for thousands of (dying) "
+                + "memory cgroups. It is CPU that applications do not get.";
+    }
+
+    @Override
+    String fix() {
+        return "Look at the processes with the most system time below; trace the top one (`nodedoctor strace -p PID`) "
+                + "to see which system calls; take a kernel profile (`perf record -a -g`, then `nodedoctor flame`). "
+                + "A monitoring agent reading cgroup files is a common culprit.";
+    }
+
+    @Override
+    List<String> refs() {
+        return List.of("man 5 proc (/proc/stat)", "https://www.brendangregg.com/usemethod.html");
+    }
+
+    @Override
+    void addEvidence(Delta d, List<Evidence> ev) {
+        topSystemTime(d, ev);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.nodedoctor.report;
+
+import dev.nodedoctor.diagnose.Evidence;
+import dev.nodedoctor.diagnose.Finding;
+import dev.nodedoctor.diagnose.Investigation;
+import dev.nodedoctor.sample.HostDelta;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** The terminal report of a `diagnose` run: a one-line host summary, the findings ranked, then notes. */
+public final class FindingsReport {
+    private FindingsReport() {
+    }
+
+    public static void print(Investigation.Result result, PrintWriter out) {
+        HostDelta h = result.delta().host();
+        if (h != null) {
+            out.printf(Locale.ROOT, "host: %d CPUs, %.0f%% busy (us %.0f, sy %.0f, wa %.0f, si %.0f, st %.0f) over %.1f s%s%n",
+                    h.cpus(), h.all().busy(), h.all().user() + h.all().nice(), h.all().system(), h.all().iowait(),
+                    h.all().softirq(), h.all().steal(), result.delta().seconds(),
+                    h.load() == null ? "" : String.format(Locale.ROOT, ", load %.2f", h.load().one()));
+        }
+        out.printf("cgroups: %s; %d processes, %d cgroups sampled%n", result.observations().layout().describe(),
+                result.delta().processes().size(), result.delta().cgroups().size());
+        out.println();
+        List<Finding> findings = result.diagnosis().findings();
+        if (findings.isEmpty()) {
+            out.println("No findings: nothing matched a known CPU problem in this window.");
+        }
+        for (int i = 0; i < findings.size(); i++) {
+            print(i + 1, findings.get(i), out);
+        }
+        if (!result.notes().isEmpty()) {
+            out.println("Could not look at everything:");
+            for (String n : result.notes()) {
+                for (String line : Text.wrap("- " + n, Text.WIDTH)) {
+                    out.println("  " + line);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    static void print(int n, Finding f, PrintWriter out) {
+        out.printf("%d. %s %s  %s%n", n, f.severity(), f.id(), f.subject());
+        for (String line : Text.wrap(f.title(), Text.WIDTH - 3)) {
+            out.println("   " + line);
+        }
+        out.println("   evidence:");
+        int nameWidth = 0;
+        int valueWidth = 0;
+        for (Evidence e : f.evidence()) {
+            nameWidth = Math.max(nameWidth, e.name().length());
+            valueWidth = Math.max(valueWidth, Math.min(40, valueWithUnit(e).length()));
+        }
+        for (Evidence e : f.evidence()) {
+            out.println("     " + Text.pad(e.name(), nameWidth) + "  " + Text.pad(Text.cut(valueWithUnit(e), 60), valueWidth)
+                    + "  " + e.source());
+        }
+        paragraph("why", f.why(), out);
+        paragraph("fix", f.fix(), out);
+        if (!f.causes().isEmpty()) {
+            out.println("   caused by: " + String.join(", ", f.causes()));
+        }
+        out.println("   more: nodedoctor explain " + f.id());
+        out.println();
+    }
+
+    private static String valueWithUnit(Evidence e) {
+        return e.unit() == null || e.unit().isEmpty() ? e.value() : e.value() + " " + e.unit();
+    }
+
+    private static void paragraph(String label, String text, PrintWriter out) {
+        List<String> lines = Text.wrap(text, Text.WIDTH - 8);
+        for (int i = 0; i < lines.size(); i++) {
+            out.println((i == 0 ? "   " + label + ": " : "        ") + lines.get(i));
+        }
+    }
+}

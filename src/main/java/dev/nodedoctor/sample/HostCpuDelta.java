@@ -1,0 +1,33 @@
+package dev.nodedoctor.sample;
+
+import dev.nodedoctor.host.CpuTimes;
+
+/**
+ * The share of CPU time in each state over an interval, in percent of all CPUs (like the %Cpu(s) line of
+ * top and mpstat's "all" row). {@code cpu} names the CPU ("cpu" = all of them).
+ */
+public record HostCpuDelta(String cpu, double user, double nice, double system, double idle, double iowait,
+                           double irq, double softirq, double steal) {
+
+    public double busy() {
+        return user + nice + system + irq + softirq + steal;
+    }
+
+    static HostCpuDelta between(CpuTimes a, CpuTimes b) {
+        double total = Math.max(1, b.total() - a.total());
+        return new HostCpuDelta(b.cpu(),
+                pct(b.user() - b.guest() - (a.user() - a.guest()), total),
+                pct(b.nice() - b.guestNice() - (a.nice() - a.guestNice()), total),
+                pct(b.system() - a.system(), total),
+                pct(b.idle() - a.idle(), total),
+                pct(b.iowait() - a.iowait(), total),
+                pct(b.irq() - a.irq(), total),
+                pct(b.softirq() - a.softirq(), total),
+                pct(b.steal() - a.steal(), total));
+    }
+
+    private static double pct(long ticks, double total) {
+        // counters can step back on CPU hotplug; never show a negative share
+        return Math.max(0, ticks) * 100.0 / total;
+    }
+}

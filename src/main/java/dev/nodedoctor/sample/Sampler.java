@@ -1,0 +1,253 @@
+package dev.nodedoctor.sample;
+
+import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.cgroup.CgroupReader;
+import dev.nodedoctor.cgroup.CgroupStats;
+import dev.nodedoctor.host.CgroupMembership;
+import dev.nodedoctor.host.Cmdline;
+import dev.nodedoctor.host.LoadAvg;
+import dev.nodedoctor.host.Pressure;
+import dev.nodedoctor.host.ProcStat;
+import dev.nodedoctor.host.ProcessStat;
+import dev.nodedoctor.host.ProcessStatus;
+import dev.nodedoctor.host.SchedStat;
+import dev.nodedoctor.sys.KernelFileException;
+import dev.nodedoctor.sys.KernelFiles;
+import dev.nodedoctor.sys.Pending;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes snapshots of the host, every process and every cgroup. One pass queues all its reads to the
+ * {@link KernelFiles} reader before waiting for any, so its cost is dominated by the kernel's own work.
+ * Command lines are cached per process (pid + start time): they are the largest file and rarely change.
+ */
+public final class Sampler {
+
+    /** What to sample. Run-queue delay per thread needs one read per thread, so it can be turned off. */
+    public record Options(boolean processes, boolean cgroups, boolean threadSchedstat) {
+        public static final Options ALL = new Options(true, true, true);
+    }
+
+    private final KernelFiles files;
+    private final CgroupLayout layout;
+    private final CgroupReader cgroupReader;
+    private final Options options;
+    private final boolean cpuOnV2;
+    private final Map<Integer, CachedCmdline> cmdlineCache = new HashMap<>();
+
+    private record CachedCmdline(long startTicks, String cmdline) {
+    }
+
+    public Sampler(KernelFiles files, CgroupLayout layout, Options options) {
+        this.files = files;
+        this.layout = layout;
+        this.cgroupReader = new CgroupReader(files, layout);
+        this.options = options;
+        this.cpuOnV2 = layout.onV2("cpu");
+    }
+
+    public CgroupLayout layout() {
+        return layout;
+    }
+
+    public KernelFiles files() {
+        return files;
+    }
+
+    public Snapshot snapshot() {
+        Notes notes = new Notes();
+        long t0 = System.nanoTime();
+        Instant now = Instant.now();
+
+        Pending<ProcStat> stat = files.submit("/proc/stat", ProcStat.PARSER);
+        Pending<LoadAvg> load = files.submit("/proc/loadavg", LoadAvg.PARSER);
+        boolean psi = files.exists("/proc/pressure/cpu");
+        Pending<Pressure> cpuPsi = psi ? files.submit("/proc/pressure/cpu", Pressure.PARSER) : null;
+        Pending<Pressure> memPsi = psi ? files.submit("/proc/pressure/memory", Pressure.PARSER) : null;
+        Pending<Pressure> ioPsi = psi ? files.submit("/proc/pressure/io", Pressure.PARSER) : null;
+
+        List<PendingProcess> procs = options.processes() ? submitProcesses(notes) : List.of();
+        List<CgroupReader.PendingStats> groups = options.cgroups() ? submitCgroups(notes) : List.of();
+
+        HostSample host = new HostSample(stat.getOrNull(notes::add), load.getOrNull(notes::add),
+                get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes));
+        if (!psi) {
+            notes.add("PSI is not available (/proc/pressure missing: kernel < 4.20 or booted without psi=1)");
+        }
+
+        Map<Integer, ProcessSample> processes = new LinkedHashMap<>();
+        int vanished = 0;
+        for (PendingProcess p : procs) {
+            ProcessSample s = p.collect(notes);
+            if (s == null) {
+                vanished++;
+            } else {
+                processes.put(s.pid(), s);
+            }
+        }
+        if (vanished > 0 && processes.isEmpty()) {
+            notes.add("no process could be read (" + vanished + " listed)");
+        }
+        cmdlineCache.keySet().retainAll(processes.keySet());
+
+        Map<String, CgroupStats> cgroups = new LinkedHashMap<>();
+        for (CgroupReader.PendingStats g : groups) {
+            CgroupStats s = g.collect(notes::add);
+            if (s != null) {
+                cgroups.put(s.path(), s);
+            }
+        }
+        long t1 = System.nanoTime();
+        // the counters were read across [t0, t1]; their midpoint is the best single instant for rates
+        return new Snapshot(t0 + (t1 - t0) / 2, now, host, processes, cgroups, notes.summary());
+    }
+
+    private static <T> T get(Pending<T> p, Notes notes) {
+        return p == null ? null : p.getOrNull(notes::add);
+    }
+
+    private List<CgroupReader.PendingStats> submitCgroups(Notes notes) {
+        if (layout.mode() == CgroupLayout.Mode.NONE) {
+            notes.add("no cgroup hierarchy is mounted");
+            return List.of();
+        }
+        List<String> paths;
+        try {
+            paths = cgroupReader.walk();
+        } catch (KernelFileException e) {
+            notes.add(e);
+            return List.of();
+        }
+        List<CgroupReader.PendingStats> out = new ArrayList<>(paths.size());
+        for (String path : paths) {
+            out.add(cgroupReader.submit(path));
+        }
+        return out;
+    }
+
+    private List<PendingProcess> submitProcesses(Notes notes) {
+        List<String> names;
+        try {
+            names = files.list("/proc");
+        } catch (KernelFileException e) {
+            notes.add(e);
+            return List.of();
+        }
+        List<PendingProcess> out = new ArrayList<>(names.size());
+        for (String name : names) {
+            if (!name.isEmpty() && name.charAt(0) >= '1' && name.charAt(0) <= '9') {
+                int pid;
+                try {
+                    pid = Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                out.add(new PendingProcess(pid));
+            }
+        }
+        return out;
+    }
+
+    private final class PendingProcess {
+        final int pid;
+        final Pending<ProcessStat> stat;
+        final Pending<ProcessStatus> status;
+        final Pending<List<SchedStat>> threadSched;
+        final Pending<SchedStat> sched;
+        final Pending<List<CgroupMembership>> cgroup;
+        final Pending<String> cmdline;
+
+        PendingProcess(int pid) {
+            this.pid = pid;
+            String dir = "/proc/" + pid;
+            stat = files.submit(dir + "/stat", ProcessStat.PARSER);
+            status = files.submit(dir + "/status", ProcessStatus.PARSER);
+            // /proc/<pid>/schedstat covers only the main thread; a Go or Java process does its work in others
+            threadSched = options.threadSchedstat() ? files.submitEach(dir + "/task", "schedstat", SchedStat.PARSER) : null;
+            sched = options.threadSchedstat() ? null : files.submit(dir + "/schedstat", SchedStat.PARSER);
+            cgroup = files.submit(dir + "/cgroup", CgroupMembership.PARSER);
+            cmdline = cmdlineCache.containsKey(pid) ? null : files.submit(dir + "/cmdline", Cmdline.PARSER);
+        }
+
+        ProcessSample collect(Notes notes) {
+            List<KernelFileException> errors = new ArrayList<>(0);
+            ProcessStat st = stat.getOrNull(errors::add);
+            ProcessStatus stu = status.getOrNull(errors::add);
+            long run = -1, wait = -1;
+            if (threadSched != null) {
+                List<SchedStat> all = threadSched.getOrNull(errors::add);
+                if (all != null && !all.isEmpty()) {
+                    run = 0;
+                    wait = 0;
+                    for (SchedStat s : all) {
+                        run += s.runNanos();
+                        wait += s.waitNanos();
+                    }
+                }
+            } else {
+                SchedStat s = sched.getOrNull(errors::add);
+                if (s != null) {
+                    run = s.runNanos();
+                    wait = s.waitNanos();
+                }
+            }
+            List<CgroupMembership> cg = cgroup.getOrNull(errors::add);
+            String cmd = cmdline == null ? null : cmdline.getOrNull(errors::add);
+            if (st == null) {
+                // the process exited between the listing and the read: not an error, just gone
+                for (KernelFileException e : errors) {
+                    if (e.kind() != KernelFileException.Kind.MISSING) {
+                        notes.add(e);
+                    }
+                }
+                return null;
+            }
+            for (KernelFileException e : errors) {
+                if (e.kind() != KernelFileException.Kind.MISSING) {
+                    notes.add(e);
+                }
+            }
+            if (cmdline == null) {
+                CachedCmdline cached = cmdlineCache.get(pid);
+                if (cached.startTicks() == st.startTicks()) {
+                    cmd = cached.cmdline();
+                } else {
+                    // the pid was re-used by a new process since the last pass
+                    try {
+                        cmd = files.read("/proc/" + pid + "/cmdline", Cmdline.PARSER);
+                    } catch (KernelFileException e) {
+                        cmd = null;
+                    }
+                }
+            }
+            if (cmd != null) {
+                cmdlineCache.put(pid, new CachedCmdline(st.startTicks(), cmd));
+            }
+            return new ProcessSample(st, stu, run, wait, cpuCgroup(cg), cmd);
+        }
+    }
+
+    /** The process's cgroup in the hierarchy that holds CPU: the v1 "cpu" line or the v2 line. */
+    private String cpuCgroup(List<CgroupMembership> lines) {
+        if (lines == null) {
+            return null;
+        }
+        for (CgroupMembership m : lines) {
+            if (cpuOnV2 ? m.isUnified() : m.has("cpu")) {
+                return m.path();
+            }
+        }
+        for (CgroupMembership m : lines) {
+            if (m.has("cpuacct")) {
+                return m.path();
+            }
+        }
+        return null;
+    }
+}
