@@ -26,6 +26,12 @@ public final class BundleWriter implements ReadRecorder {
     private final Map<String, byte[]> files = new TreeMap<>();
     private final TreeSet<String> directories = new TreeSet<>();
     private long bytes;
+    private volatile String prefix = "";
+
+    /** Files recorded from now on go under this folder of the bundle ("" = its top). */
+    public void prefix(String folder) {
+        this.prefix = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+    }
 
     @Override
     public synchronized void file(String path, byte[] content, int length) {
@@ -41,7 +47,7 @@ public final class BundleWriter implements ReadRecorder {
 
     /** Adds a file that is not a kernel file (the manifest). */
     public synchronized void extra(String path, byte[] content) {
-        files.put(strip(path), content);
+        files.put(path, content);
     }
 
     public synchronized int fileCount() {
@@ -52,8 +58,8 @@ public final class BundleWriter implements ReadRecorder {
         return bytes;
     }
 
-    private static String strip(String path) {
-        return path.startsWith("/") ? path.substring(1) : path;
+    private String strip(String path) {
+        return prefix + (path.startsWith("/") ? path.substring(1) : path);
     }
 
     /**

@@ -6,12 +6,16 @@ import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.sys.KernelFiles;
 import dev.nodedoctor.sys.Parser;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * `nodedoctor capture`: a support bundle. It runs the same reads as `diagnose` with a recorder attached, so
@@ -31,11 +35,31 @@ public final class Capture {
     private Capture() {
     }
 
-    public static Summary run(KernelFiles files, Path out, boolean redactCommandLines) throws IOException {
+    /**
+     * Records two moments {@code window} apart (the earlier under {@link CapturedWindow#BEFORE}), so that
+     * rates can be computed from the bundle. A zero window records one moment.
+     */
+    public static Summary run(KernelFiles files, Path out, boolean redactCommandLines, Duration window)
+            throws IOException, InterruptedException {
         BundleWriter bundle = new BundleWriter();
         files.record(redactCommandLines ? new RedactingRecorder(bundle) : bundle);
         List<String> skipped = new ArrayList<>();
+        double seconds = 0;
         try {
+            if (!window.isZero()) {
+                bundle.prefix(CapturedWindow.BEFORE);
+            }
+            CgroupLayout layout = CgroupLayout.discover(files);
+            Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
+            if (!window.isZero()) {
+                long t0 = sampler.snapshot().monotonicNanos();
+                Thread.sleep(window.toMillis());
+                bundle.prefix("");
+                CgroupLayout.discover(files); // the later moment needs its own mountinfo copy
+                seconds = (sampler.snapshot().monotonicNanos() - t0) / 1e9;
+            } else {
+                sampler.snapshot();
+            }
             for (String path : CONTEXT) {
                 try {
                     files.read(path, Parser.TEXT);
@@ -43,14 +67,15 @@ public final class Capture {
                     skipped.add(e.getMessage());
                 }
             }
-            CgroupLayout layout = CgroupLayout.discover(files);
-            new Sampler(files, layout, Sampler.Options.ALL).snapshot();
         } finally {
             files.record(null);
         }
-        String manifest = "{\"tool\":\"nodedoctor\",\"captured\":\"" + Instant.now() + "\",\"root\":\""
-                + files.root().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
-        bundle.extra("nodedoctor-capture.json", manifest.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("tool", "nodedoctor");
+        manifest.put("captured", Instant.now().toString());
+        manifest.put("root", files.root().toString());
+        manifest.put("windowSeconds", seconds);
+        bundle.extra(CapturedWindow.MANIFEST, new ObjectMapper().writeValueAsBytes(manifest));
         bundle.writeTo(out);
         return new Summary(bundle.fileCount(), bundle.byteCount(), skipped);
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
@@ -28,11 +29,19 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace FILE if it exists.")
     boolean force;
 
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Record two moments this far apart, so rates (CPU %%, throttling) can be computed from "
+                    + "the bundle; 0 records one moment (default: ${DEFAULT-VALUE}).")
+    Duration duration = Duration.ofSeconds(2);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (duration.isNegative() || duration.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new UserError(ExitCode.USAGE, "--duration must be between 0 and 10m");
+        }
         if (Files.exists(out) && !force) {
             throw new UserError(ExitCode.USAGE, out + " exists; use --force to replace it");
         }
@@ -45,7 +54,7 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         Capture.Summary s;
         try (KernelFiles files = kernel.open()) {
-            s = Capture.run(files, out, redact);
+            s = Capture.run(files, out, redact, duration);
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("wrote %s: %d files, %.1f MB of kernel text%n", out, s.files(), s.bytes() / 1e6);

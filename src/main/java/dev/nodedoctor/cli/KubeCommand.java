@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "kube", mixinStandardHelpOptions = true,
         description = "Kubernetes views derived from cgroups alone (no API server needed).",
-        subcommands = {})
+        subcommands = {KubeResourcesCommand.class})
 public final class KubeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

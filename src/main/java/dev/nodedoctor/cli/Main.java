@@ -12,6 +12,7 @@ import java.util.Properties;
 
 /** The `nodedoctor` command: subcommands, version, and one place that turns errors into exit codes. */
 @Command(name = "nodedoctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Finds out why a Linux or Kubernetes node, pod or process is slow, burns CPU or runs out of "
                 + "memory, and says so with the evidence and the fix.",
         subcommands = {DiagnoseCommand.class, TopCommand.class, CaptureCommand.class, KubeCommand.class,

@@ -1,5 +1,6 @@
 package dev.nodedoctor.cli;
 
+import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.report.HostSummary;
 import dev.nodedoctor.report.Json;
@@ -72,14 +73,15 @@ public final class TopCommand implements Callable<Integer> {
         try (KernelFiles files = kernel.open()) {
             CgroupLayout layout = CgroupLayout.discover(files);
             Sampler sampler = new Sampler(files, layout, new Sampler.Options(showProcesses, showCgroups, !noRunqueue));
-            Snapshot prev = sampler.snapshot();
+            var captured = CapturedWindow.snapshots(files, sampler, sampler.options());
+            Snapshot prev = captured.isPresent() ? captured.get()[0] : sampler.snapshot();
             for (int i = 0; count == 0 || i < count; i++) {
                 long next = prev.monotonicNanos() + interval.toNanos();
                 long wait = next - System.nanoTime();
                 if (wait > 0 && files.isLive()) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                Snapshot now = sampler.snapshot();
+                Snapshot now = captured.isPresent() ? captured.get()[1] : sampler.snapshot();
                 Delta d = Delta.between(prev, now);
                 prev = now;
                 List<ProcessDelta> procs = filterProcesses(d.processes());

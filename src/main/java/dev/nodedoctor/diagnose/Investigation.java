@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.Sampler;
@@ -9,6 +10,7 @@ import dev.nodedoctor.sys.KernelFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One `diagnose` run: sample the node twice over a window, build the observations, run every rule.
@@ -23,20 +25,29 @@ public final class Investigation {
     private Investigation() {
     }
 
+
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
         CgroupLayout layout = CgroupLayout.discover(files);
         Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
-        Snapshot first = sampler.snapshot();
-        if (files.isLive()) {
-            Thread.sleep(window.toMillis());
+        Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
+        Snapshot first;
+        Snapshot second;
+        if (captured.isPresent()) {
+            first = captured.get()[0];
+            second = captured.get()[1];
+        } else {
+            first = sampler.snapshot();
+            if (files.isLive()) {
+                Thread.sleep(window.toMillis());
+            }
+            second = sampler.snapshot();
         }
-        Snapshot second = sampler.snapshot();
         Delta delta = Delta.between(first, second);
         List<String> notes = new ArrayList<>(layout.notes());
         notes.addAll(delta.notes());
-        if (!files.isLive()) {
-            notes.add("a captured tree has no second moment: rates (CPU %, throttling) need a live node; "
-                    + "state such as limits and counters since boot is still shown");
+        if (!files.isLive() && captured.isEmpty()) {
+            notes.add("this tree holds one moment, so there are no rates (CPU %, throttling): capture with "
+                    + "`nodedoctor capture --duration 2s` or run on the live node");
         }
         Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString());
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);

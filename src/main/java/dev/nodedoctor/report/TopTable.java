@@ -76,8 +76,8 @@ public final class TopTable {
             if (limit > 0 && n++ >= limit) {
                 break;
             }
-            out.println(String.format(Locale.ROOT, "%6.1f %6s %6s %7s %7s %8s %6s  %s%s",
-                    r.cpuPercent(), num(r.userPercent()), num(r.systemPercent()),
+            out.println(String.format(Locale.ROOT, "%6s %6s %6s %7s %7s %8s %6s  %s%s",
+                    num(r.cpuPercent()), num(r.userPercent()), num(r.systemPercent()),
                     r.limitCores() > 0 ? String.format(Locale.ROOT, "%.2f", r.limitCores()) : "-",
                     r.limitCores() > 0 ? String.format(Locale.ROOT, "%.0f", r.throttledPercent()) : "-",
                     r.limitCores() > 0 ? num(r.throttledMsPerSecond()) : "-",

@@ -39,6 +39,8 @@ public final class Sampler {
     private final CgroupReader cgroupReader;
     private final Options options;
     private final boolean cpuOnV2;
+    /** Captured trees may hold /proc/PID/schedstat without the per-thread task/ directories. */
+    private final boolean perThread;
     private final Map<Integer, CachedCmdline> cmdlineCache = new HashMap<>();
 
     private record CachedCmdline(long startTicks, String cmdline) {
@@ -50,10 +52,15 @@ public final class Sampler {
         this.cgroupReader = new CgroupReader(files, layout);
         this.options = options;
         this.cpuOnV2 = layout.onV2("cpu");
+        this.perThread = options.threadSchedstat() && (files.isLive() || files.exists("/proc/1/task"));
     }
 
     public CgroupLayout layout() {
         return layout;
+    }
+
+    public Options options() {
+        return options;
     }
 
     public KernelFiles files() {
@@ -169,8 +176,8 @@ public final class Sampler {
             stat = files.submit(dir + "/stat", ProcessStat.PARSER);
             status = files.submit(dir + "/status", ProcessStatus.PARSER);
             // /proc/<pid>/schedstat covers only the main thread; a Go or Java process does its work in others
-            threadSched = options.threadSchedstat() ? files.submitEach(dir + "/task", "schedstat", SchedStat.PARSER) : null;
-            sched = options.threadSchedstat() ? null : files.submit(dir + "/schedstat", SchedStat.PARSER);
+            threadSched = perThread ? files.submitEach(dir + "/task", "schedstat", SchedStat.PARSER) : null;
+            sched = perThread ? null : files.submit(dir + "/schedstat", SchedStat.PARSER);
             cgroup = files.submit(dir + "/cgroup", CgroupMembership.PARSER);
             cmdline = cmdlineCache.containsKey(pid) ? null : files.submit(dir + "/cmdline", Cmdline.PARSER);
         }

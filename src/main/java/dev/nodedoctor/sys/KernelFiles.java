@@ -386,6 +386,9 @@ public final class KernelFiles implements AutoCloseable {
                     serve(r);
                     synchronized (lock) {
                         current = null;
+                        if (abandoned) {
+                            return; // the kernel let go of us after we were replaced: leave
+                        }
                     }
                 }
             } catch (InterruptedException e) {

@@ -1,0 +1,61 @@
+package dev.nodedoctor.testkit;
+
+import dev.nodedoctor.capture.BundleReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the captured trees live. Each has a README that says where it came from. */
+public final class Fixtures {
+    private static Path v1;
+
+    private Fixtures() {
+    }
+
+    /** ../shared: the project's read-only shared folder (a real pure cgroup v2 node lives there). */
+    public static Path shared() {
+        String prop = System.getProperty("nodedoctor.shared");
+        Path p = prop != null ? Path.of(prop) : Path.of("..", "shared");
+        return p.toAbsolutePath().normalize();
+    }
+
+    /** The pure cgroup v2 Debian 6.1 node (see ../shared/fixtures/cgroup2-debian-6.1/README.md). */
+    public static Path v2Root() {
+        Path p = shared().resolve("fixtures/cgroup2-debian-6.1/root");
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("missing shared fixture " + p + " (is ../shared beside the checkout?)");
+        }
+        return p;
+    }
+
+    /** The hybrid v1 capture of this project's build machine (src/test/resources/fixtures/v1-hybrid-6.18). */
+    public static synchronized Path v1Bundle() {
+        return Path.of("src/test/resources/fixtures/v1-hybrid-6.18/capture.tar.gz").toAbsolutePath();
+    }
+
+    /** The v1 capture unpacked once per test run. */
+    public static synchronized Path v1Root() {
+        if (v1 == null) {
+            try {
+                v1 = BundleReader.unpack(v1Bundle());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return v1;
+    }
+
+    public static String read(Path root, String kernelPath) {
+        try {
+            return Files.readString(root.resolve(kernelPath.substring(1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+}
