@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.sample.CgroupDelta;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.ProcessDelta;
 
@@ -19,7 +20,7 @@ public final class CpuContentionRule implements Rule {
             "nodedoctor: its threads together lose a tenth of every second waiting for a CPU");
     public static final Threshold PSI_SOME = new Threshold("cpu.contention.psi-some-percent", 20,
             "PSI cpu 'some' over the window, percent of wall time",
-            "nodedoctor; compare Facebook's resource-control guidance, where sustained cpu some > 10-20 % is contention");
+            "nodedoctor: a fifth of wall time with a runnable task waiting");
     static final int MAX_REPORTED = 5;
 
     private final Thresholds thresholds;
@@ -66,16 +67,26 @@ public final class CpuContentionRule implements Rule {
         ev.add(Evidence.of("CPUs", d.host().cpus(), "", "/proc/stat"));
         ev.add(Evidence.of("runnable tasks now", d.host().running(), "", "/proc/stat (procs_running)"));
         ev.add(Evidence.of("busy over all CPUs", d.host().all().busy(), "%", "/proc/stat"));
+        long throttled = d.cgroups().stream().filter(this::isThrottled).count();
+        if (throttled > 0) {
+            ev.add(Evidence.of("CFS-throttled cgroups", throttled, "", "cpu.stat"));
+        }
+        String why = throttled > 0 && d.host().all().idle() > 20
+                ? "In that share of wall time at least one runnable task was waiting, while the CPUs were "
+                + Math.round(d.host().all().idle()) + " % idle: the waiting tasks are held back by their cgroups' "
+                + "CPU quota (throttled tasks count as stalled), not by a lack of CPUs."
+                : "More threads want to run than there are CPUs (or than their cgroups' quotas allow): in that "
+                + "share of wall time at least one runnable task was waiting. Waiting shows up as latency, "
+                + "not as CPU use.";
         return new Finding(ID, Severity.WARNING, Subjects.HOST,
                 String.format(Locale.ROOT, "Tasks waited for a CPU %.0f%% of the time (PSI cpu some)",
                         d.host().cpuPressureSome()),
-                ev, "More threads want to run than there are CPUs (or than their cgroups' quotas allow): in that "
-                + "share of wall time at least one runnable task was waiting. Waiting shows up as latency, "
-                + "not as CPU use.",
+                ev, why,
                 "Find who is runnable (the processes with most run-queue wait below, `nodedoctor top`); give "
                         + "latency-sensitive pods higher CPU requests (shares/weight), move batch work elsewhere, "
                         + "or add CPUs. Check cpu.throttled findings: quota throttling counts here too.",
-                List.of("https://docs.kernel.org/accounting/psi.html"), List.of(), d.host().cpuPressureSome() / 100);
+                List.of("https://docs.kernel.org/accounting/psi.html"),
+                throttled > 0 ? List.of(CpuThrottledRule.ID) : List.of(), d.host().cpuPressureSome() / 100);
     }
 
     private Finding processFinding(Delta d, ProcessDelta p) {
@@ -112,15 +123,19 @@ public final class CpuContentionRule implements Rule {
                 p.runQueueDelayMsPerSecond() / 1000);
     }
 
+    private boolean isThrottled(CgroupDelta g) {
+        return g.hasLimit() && g.periods() >= thresholds.get(CpuThrottledRule.MIN_PERIODS)
+                && g.throttlingRatio() >= thresholds.get(CpuThrottledRule.RATIO);
+    }
+
     /** The throttled cgroup that contains the process, or null. */
     private String throttledCgroup(Delta d, ProcessDelta p) {
         if (p.cgroup() == null) {
             return null;
         }
-        double ratio = thresholds.get(CpuThrottledRule.RATIO);
-        for (var g : d.cgroups()) {
+        for (CgroupDelta g : d.cgroups()) {
             boolean contains = p.cgroup().equals(g.path()) || p.cgroup().startsWith(g.path().equals("/") ? "/" : g.path() + "/");
-            if (contains && g.hasLimit() && g.throttlingRatio() >= ratio && g.periods() > 0) {
+            if (contains && isThrottled(g)) {
                 return g.path();
             }
         }

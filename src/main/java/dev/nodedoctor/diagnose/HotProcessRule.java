@@ -94,11 +94,11 @@ public final class HotProcessRule implements Rule {
                 + "or garbage collection in a managed runtime. With " + p.threads() + " threads it can use "
                 + "more than one core.";
         String fix = kernelHeavy
-                ? "Find which system calls: `nodedoctor strace -p " + p.pid() + "` (or `strace -c -f -p " + p.pid()
-                + "`). If it reads cgroup statistics, check for dying memory cgroups and slow memory.stat reads."
-                : "Profile it: for Go, `curl localhost:PORT/debug/pprof/profile?seconds=30` then `nodedoctor pprof "
-                + "top`; otherwise `perf record -g -p " + p.pid() + "` and `nodedoctor flame`. If GC dominates, "
-                + "reduce the number of allocated objects.";
+                ? "Find which system calls: `strace -c -f -p " + p.pid() + "` for 10 s (Ctrl-C prints the table). "
+                + "If it reads cgroup statistics, check for dying memory cgroups and slow memory.stat reads."
+                : "Profile it: for Go, `go tool pprof http://HOST:PORT/debug/pprof/profile?seconds=30`; otherwise "
+                + "`perf record -g -p " + p.pid() + " -- sleep 30` and a flame graph of `perf script`. If garbage "
+                + "collection dominates, reduce the number of objects allocated.";
         return new Finding(ID, sev, Subjects.process(p.pid(), p.name()), title, ev, why, fix,
                 List.of("man 5 proc (/proc/pid/stat utime, stime)"), List.of(), p.cpuPercent() / 100);
     }

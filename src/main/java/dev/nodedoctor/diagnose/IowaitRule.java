@@ -59,7 +59,8 @@ public final class IowaitRule extends HostCpuShareRule {
     String fix() {
         return "Find the device and the writer: `iostat -x 1` (await, %util), /proc/pressure/io, "
                 + "`pidstat -d 1`. Throttle or move the heavy writer (io.max / blkio), use faster storage, or "
-                + "lower vm.dirty_bytes so writeback starts earlier and in smaller bursts.";
+                + "lower vm.dirty_background_bytes so background writeback starts earlier and in smaller bursts "
+                + "(vm.dirty_bytes is where the writer itself gets throttled).";
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.Locale;
 public final class ReadTimeoutRule implements Rule {
     public static final String ID = "kernel.read-timeout";
     public static final Threshold SLOW_MS = new Threshold("kernel.read-timeout.slow-ms", 1000,
-            "a completed read of one kernel file slower than this is reported, milliseconds",
-            "nodedoctor: the seed incident's memory.stat took 9 s; healthy reads take < 10 ms");
+            "a completed read of one kernel file slower than this is reported, milliseconds (reads under 100 ms are not kept)",
+            "nodedoctor: healthy /proc and cgroup reads take < 10 ms; a memory.stat read over many dying cgroups can take seconds");
 
     private final Thresholds thresholds;
 
@@ -52,11 +52,14 @@ public final class ReadTimeoutRule implements Rule {
                 ev.subList(0, Math.min(20, ev.size())),
                 "Reading these files makes the kernel compute their content on the spot. When that takes seconds, "
                         + "every monitoring agent that reads them (kubelet/cAdvisor, node_exporter) burns CPU in the "
-                        + "kernel and can hold locks that other work needs. nodedoctor gave up waiting and went on.",
-                "If the slow files are cgroup memory statistics, count dying memory cgroups (/proc/cgroups "
-                        + "num_cgroups for memory vs. the directories that exist); `echo 2 > /proc/sys/vm/drop_caches` "
-                        + "frees the page cache that pins them (a stop-gap). If a /proc/PID file hangs, that process "
-                        + "is stuck in the kernel (D state): check its /proc/PID/stack as root.",
+                        + "kernel and can hold locks that other work needs."
+                        + (timedOut > 0 ? " nodedoctor gave up waiting on the timed-out files and went on." : ""),
+                "If the slow files are cgroup statistics, count dying memory cgroups (/proc/cgroups num_cgroups "
+                        + "for memory vs. the cgroup directories that exist). As a stop-gap, drop the caches that pin "
+                        + "them: `sync; echo 3 > /proc/sys/vm/drop_caches` (1 = page cache, which pins them since "
+                        + "Linux 5.9; 2 = dentries/inodes and other slab, which pinned them before); it costs a burst "
+                        + "of re-reads from disk. If a /proc/PID file hangs, that process is stuck in the kernel "
+                        + "(D state): check /proc/PID/stack as root.",
                 List.of("https://www.kernel.org/doc/html/latest/admin-guide/cgroup-v2.html"), List.of(), worst / 1000));
     }
 }

@@ -11,7 +11,7 @@ public final class StealRule extends HostCpuShareRule {
     public static final String ID = "cpu.steal";
     public static final Threshold ALL = new Threshold("cpu.steal.percent", 10,
             "steal (st) over all CPUs, percent",
-            "common cloud guidance: sustained steal above 10 % hurts latency-sensitive work");
+            "nodedoctor: a tenth of this VM's CPU time lost to other guests");
 
     public StealRule(Thresholds t) {
         super(t);

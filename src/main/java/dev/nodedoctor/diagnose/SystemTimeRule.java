@@ -59,9 +59,9 @@ public final class SystemTimeRule extends HostCpuShareRule {
 
     @Override
     String fix() {
-        return "Look at the processes with the most system time below; trace the top one (`nodedoctor strace -p PID`) "
-                + "to see which system calls; take a kernel profile (`perf record -a -g`, then `nodedoctor flame`). "
-                + "A monitoring agent reading cgroup files is a common culprit.";
+        return "Look at the processes with the most system time below; count the system calls of the top one "
+                + "(`strace -c -f -p PID`); take a kernel profile (`perf record -a -g -- sleep 10`, then a flame "
+                + "graph of `perf script`). A monitoring agent reading cgroup files is a common culprit.";
     }
 
     @Override

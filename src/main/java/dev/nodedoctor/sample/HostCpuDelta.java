@@ -4,13 +4,15 @@ import dev.nodedoctor.host.CpuTimes;
 
 /**
  * The share of CPU time in each state over an interval, in percent of all CPUs (like the %Cpu(s) line of
- * top and mpstat's "all" row). {@code cpu} names the CPU ("cpu" = all of them).
+ * top and mpstat's "all" row). {@code cpu} names the CPU ("cpu" = all of them). As in mpstat, {@code user}
+ * and {@code nice} exclude the time spent running guests, which is {@code guest}.
  */
 public record HostCpuDelta(String cpu, double user, double nice, double system, double idle, double iowait,
-                           double irq, double softirq, double steal) {
+                           double irq, double softirq, double steal, double guest) {
 
+    /** Everything but idle and iowait; guest time (running VMs) is busy too. */
     public double busy() {
-        return user + nice + system + irq + softirq + steal;
+        return user + nice + system + irq + softirq + steal + guest;
     }
 
     static HostCpuDelta between(CpuTimes a, CpuTimes b) {
@@ -23,7 +25,8 @@ public record HostCpuDelta(String cpu, double user, double nice, double system, 
                 pct(b.iowait() - a.iowait(), total),
                 pct(b.irq() - a.irq(), total),
                 pct(b.softirq() - a.softirq(), total),
-                pct(b.steal() - a.steal(), total));
+                pct(b.steal() - a.steal(), total),
+                pct(b.guest() + b.guestNice() - a.guest() - a.guestNice(), total));
     }
 
     private static double pct(long ticks, double total) {

@@ -566,8 +566,9 @@ public final class KernelFiles implements AutoCloseable {
         }
         String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : e.getMessage();
         String text = reason == null ? "" : reason;
-        if (text.contains("No such process") || text.contains("No such file")) {
-            // ESRCH: the process exited between listing /proc and reading its files
+        if (text.contains("No such process") || text.contains("No such file") || text.contains("No such device")) {
+            // ESRCH: the process exited between listing /proc and reading its files;
+            // ENODEV: the cgroup was removed after its file was opened
             return new KernelFileException(KernelFileException.Kind.MISSING, path, "vanished while reading");
         }
         if (text.contains("Permission denied") || text.contains("Operation not permitted")) {
