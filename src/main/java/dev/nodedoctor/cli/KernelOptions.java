@@ -41,6 +41,9 @@ public final class KernelOptions {
             files.requireLinuxTree();
         } catch (KernelFileException e) {
             files.close();
+            if (e.kind() == KernelFileException.Kind.PERMISSION) {
+                throw new UserError(ExitCode.PERMISSION, e.getMessage());
+            }
             throw new UserError(ExitCode.BAD_INPUT, "--root " + root + ": " + e.getMessage().replaceFirst("^[^:]*: ", ""));
         }
         return files;

@@ -111,9 +111,14 @@ public final class KernelFiles implements AutoCloseable {
             throw new KernelFileException(KernelFileException.Kind.MISSING, root.toString(),
                     "the root is not a directory");
         }
-        if (!Files.exists(resolve("/proc/stat"))) {
-            throw new KernelFileException(KernelFileException.Kind.MISSING, root.toString(),
-                    "not a Linux tree: there is no proc/stat under it; point --root at a host's / or an extracted capture");
+        try {
+            read("/proc/stat", (data, length) -> length);
+        } catch (KernelFileException e) {
+            if (e.kind() == KernelFileException.Kind.MISSING) {
+                throw new KernelFileException(KernelFileException.Kind.MISSING, root.toString(),
+                        "not a Linux tree: there is no proc/stat under it; point --root at a host's / or an extracted capture");
+            }
+            throw e; // permission denied or a hang says more than "not Linux"
         }
     }
 
