@@ -99,6 +99,7 @@ public final class CpuContentionRule implements Rule {
             ev.add(Evidence.of("involuntary context switches", p.involuntarySwitchesPerSecond(), "/s",
                     Sources.process(p.pid(), "status")));
         }
+        ev.addAll(Subjects.kubernetes(p.cgroup(), Sources.process(p.pid(), "cgroup")));
         List<String> causes = new ArrayList<>();
         String throttledBy = throttledCgroup(d, p);
         if (throttledBy != null) {

@@ -83,8 +83,10 @@ public final class CpuThrottledRule implements Rule {
         ev.add(Evidence.of("throttled share", 100 * g.throttlingRatio(), "%", stat));
         ev.add(Evidence.of("throttled time", g.throttledMsPerSecond(), "ms/s", stat));
         ev.add(Evidence.of("CPU used", used, "cores", v2 ? stat : Sources.cgroupFile(obs.layout(), "cpuacct", g.path(), "cpuacct.usage")));
-        ev.add(Evidence.of("CPU limit", g.limitCores(), "cores (quota " + g.now().quotaMicros() + " µs / period "
-                + g.now().periodMicros() + " µs)", limitFile));
+        ev.add(Evidence.of("CPU limit", g.limitCores(), "cores", limitFile));
+        ev.add(Evidence.of("CFS quota", g.now().quotaMicros(), "µs", limitFile));
+        ev.add(Evidence.of("CFS period", g.now().periodMicros(), "µs",
+                v2 ? limitFile : Sources.cgroupFile(obs.layout(), "cpu", g.path(), "cpu.cfs_period_us")));
         ev.add(Evidence.of("CPU wanted (at least)", wanted, "cores", stat));
         if (g.now().burstMicros() >= 0) {
             ev.add(Evidence.of("CPU burst", g.now().burstMicros(), "µs",
@@ -94,6 +96,7 @@ public final class CpuThrottledRule implements Rule {
             ev.add(Evidence.of("cpu.pressure some", g.cpuPressureSome(), "% of the window",
                     Sources.cgroupFile(obs.layout(), "cpu", g.path(), "cpu.pressure")));
         }
+        ev.addAll(Subjects.kubernetes(g.path(), "cgroup path"));
         double hostIdle = d.host() == null ? -1 : d.host().all().idle();
         if (hostIdle >= 0) {
             ev.add(Evidence.of("host CPU idle meanwhile", hostIdle, "%", "/proc/stat"));

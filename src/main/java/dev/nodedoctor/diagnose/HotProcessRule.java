@@ -78,6 +78,7 @@ public final class HotProcessRule implements Rule {
         }
         if (p.cgroup() != null) {
             ev.add(Evidence.text("cgroup", p.cgroup(), Sources.process(p.pid(), "cgroup")));
+            ev.addAll(Subjects.kubernetes(p.cgroup(), Sources.process(p.pid(), "cgroup")));
         }
         if (p.cmdline() != null && !p.cmdline().isEmpty()) {
             ev.add(Evidence.text("command", p.cmdline(), Sources.process(p.pid(), "cmdline")));

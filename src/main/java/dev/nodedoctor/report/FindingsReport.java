@@ -48,16 +48,25 @@ public final class FindingsReport {
         for (String line : Text.wrap(f.title(), Text.WIDTH - 3)) {
             out.println("   " + line);
         }
-        out.println("   evidence:");
+        // Kubernetes cgroup paths are ~150 characters: name the path once as a shell variable, so every
+        // source stays copy-pasteable (`CG=...; cat /sys/fs/cgroup/cpu$CG/cpu.stat`) and the table readable.
+        String cg = f.subject().startsWith("cgroup /") && f.subject().length() > 40 ? f.subject().substring(7) : null;
+        out.println(cg == null ? "   evidence:" : "   evidence (CG=" + cg + "):");
         int nameWidth = 0;
         int valueWidth = 0;
         for (Evidence e : f.evidence()) {
             nameWidth = Math.max(nameWidth, e.name().length());
-            valueWidth = Math.max(valueWidth, Math.min(40, valueWithUnit(e).length()));
+            valueWidth = Math.max(valueWidth, Math.min(24, valueWithUnit(e).length()));
         }
         for (Evidence e : f.evidence()) {
-            out.println("     " + Text.pad(e.name(), nameWidth) + "  " + Text.pad(Text.cut(valueWithUnit(e), 60), valueWidth)
-                    + "  " + e.source());
+            String source = cg == null ? e.source() : e.source().replace(cg + "/", "$CG/");
+            String line = "     " + Text.pad(e.name(), nameWidth) + "  " + Text.pad(valueWithUnit(e), valueWidth);
+            if (line.length() + 2 + source.length() <= Text.WIDTH) {
+                out.println(line + "  " + source);
+            } else {
+                out.println(line.stripTrailing());
+                out.println("       from " + source);
+            }
         }
         paragraph("why", f.why(), out);
         paragraph("fix", f.fix(), out);
