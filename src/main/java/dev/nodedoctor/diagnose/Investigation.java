@@ -19,7 +19,8 @@ import java.util.Optional;
 public final class Investigation {
 
     /** What the report needs: the verdict, the window it is based on and what could not be looked at. */
-    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes) {
+    /** @param rates false when the tree held one moment: no CPU %, throttling or other rates */
+    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes, boolean rates) {
     }
 
     private Investigation() {
@@ -49,9 +50,10 @@ public final class Investigation {
             notes.add("this tree holds one moment, so there are no rates (CPU %, throttling): capture with "
                     + "`nodedoctor capture --duration 2s` or run on the live node");
         }
-        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString());
+        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString(),
+                second.memory() == null ? Part.absent("memory was not sampled") : Part.of(second.memory()));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());
-        return new Result(diagnosis, obs, delta, List.copyOf(notes));
+        return new Result(diagnosis, obs, delta, List.copyOf(notes), files.isLive() || captured.isPresent());
     }
 }

@@ -2,6 +2,7 @@ package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
+import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
 
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.List;
  * @param cpu       host, process and cgroup rates over the sampling window
  * @param slowReads kernel files that were slow to read or timed out during the run
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
+ * @param memory    host and cgroup memory at the end of the window
  */
-public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root) {
+public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
+                           Part<MemoryState> memory) {
 
     public Observations {
         slowReads = List.copyOf(slowReads);

@@ -10,7 +10,9 @@ public final class RuleCatalogue {
 
     public static List<Rule> all(Thresholds t) {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
-                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t));
+                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
+                new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
+                new OomRecentRule());
     }
 
     public static List<Threshold> thresholds() {
@@ -29,6 +31,14 @@ public final class RuleCatalogue {
         out.add(CpuContentionRule.PROCESS_MS);
         out.add(CpuContentionRule.PSI_SOME);
         out.add(ReadTimeoutRule.SLOW_MS);
+        out.add(MemoryNearLimitRule.RATIO);
+        out.add(MemoryNearLimitRule.CRITICAL_RATIO);
+        out.add(PagecachePressureRule.USAGE_RATIO);
+        out.add(PagecachePressureRule.CACHE_SHARE);
+        out.add(PagecachePressureRule.DIRTY_SHARE);
+        out.add(ShmemRule.SHARE);
+        out.add(RssVsWorkingSetRule.MIN_GAP_MIB);
+        out.add(RssVsWorkingSetRule.RATIO);
         return List.copyOf(out);
     }
 

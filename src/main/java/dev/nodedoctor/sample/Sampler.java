@@ -1,6 +1,10 @@
 package dev.nodedoctor.sample;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.cgroup.CgroupMemory;
+import dev.nodedoctor.cgroup.MemoryReader;
+import dev.nodedoctor.host.MemInfo;
+import dev.nodedoctor.host.VmStat;
 import dev.nodedoctor.cgroup.CgroupReader;
 import dev.nodedoctor.cgroup.CgroupStats;
 import dev.nodedoctor.host.CgroupMembership;
@@ -30,8 +34,13 @@ import java.util.Map;
 public final class Sampler {
 
     /** What to sample. Run-queue delay per thread needs one read per thread, so it can be turned off. */
-    public record Options(boolean processes, boolean cgroups, boolean threadSchedstat) {
-        public static final Options ALL = new Options(true, true, true);
+    public record Options(boolean processes, boolean cgroups, boolean threadSchedstat, boolean memory) {
+        public static final Options ALL = new Options(true, true, true, true);
+
+        /** CPU only, as `top` samples. */
+        public Options(boolean processes, boolean cgroups, boolean threadSchedstat) {
+            this(processes, cgroups, threadSchedstat, false);
+        }
     }
 
     private final KernelFiles files;
@@ -39,6 +48,8 @@ public final class Sampler {
     private final CgroupReader cgroupReader;
     private final Options options;
     private final boolean cpuOnV2;
+    private final boolean memoryOnV2;
+    private final MemoryReader memoryReader;
     /** Captured trees may hold /proc/PID/schedstat without the per-thread task/ directories. */
     private final boolean perThread;
     private final Map<Integer, CachedCmdline> cmdlineCache = new HashMap<>();
@@ -52,6 +63,8 @@ public final class Sampler {
         this.cgroupReader = new CgroupReader(files, layout);
         this.options = options;
         this.cpuOnV2 = layout.onV2("cpu");
+        this.memoryOnV2 = layout.onV2("memory");
+        this.memoryReader = new MemoryReader(files, layout);
         this.perThread = options.threadSchedstat() && (files.isLive() || files.exists("/proc/1/task"));
     }
 
@@ -79,6 +92,8 @@ public final class Sampler {
         Pending<Pressure> memPsi = psi ? files.submit("/proc/pressure/memory", Pressure.PARSER) : null;
         Pending<Pressure> ioPsi = psi ? files.submit("/proc/pressure/io", Pressure.PARSER) : null;
 
+        Pending<MemInfo> meminfo = options.memory() ? files.submit("/proc/meminfo", MemInfo.PARSER) : null;
+        Pending<VmStat> vmstat = options.memory() ? files.submit("/proc/vmstat", VmStat.PARSER) : null;
         List<PendingProcess> procs = options.processes() ? submitProcesses(notes) : List.of();
         List<CgroupReader.PendingStats> groups = options.cgroups() ? submitCgroups(notes) : List.of();
 
@@ -110,9 +125,15 @@ public final class Sampler {
                 cgroups.put(s.path(), s);
             }
         }
+        MemoryState memory = null;
+        if (options.memory()) {
+            Map<String, CgroupMemory> memcgs = memoryReader.available() ? memoryReader.readAll(notes::add) : Map.of();
+            memory = new MemoryState(get(meminfo, notes), get(vmstat, notes), memoryReader.isV2(),
+                    memoryReader.mount(), memcgs);
+        }
         long t1 = System.nanoTime();
         // the counters were read across [t0, t1]; their midpoint is the best single instant for rates
-        return new Snapshot(t0 + (t1 - t0) / 2, now, host, processes, cgroups, notes.summary());
+        return new Snapshot(t0 + (t1 - t0) / 2, now, host, processes, cgroups, notes.summary(), memory);
     }
 
     private static <T> T get(Pending<T> p, Notes notes) {
@@ -236,8 +257,20 @@ public final class Sampler {
             if (cmd != null) {
                 cmdlineCache.put(pid, new CachedCmdline(st.startTicks(), cmd));
             }
-            return new ProcessSample(st, stu, run, wait, cpuCgroup(cg), cmd);
+            return new ProcessSample(st, stu, run, wait, cpuCgroup(cg), cmd, memoryCgroup(cg));
         }
+    }
+
+    private String memoryCgroup(List<CgroupMembership> lines) {
+        if (lines == null) {
+            return null;
+        }
+        for (CgroupMembership m : lines) {
+            if (memoryOnV2 ? m.isUnified() : m.has("memory")) {
+                return m.path();
+            }
+        }
+        return null;
     }
 
     /** The process's cgroup in the hierarchy that holds CPU: the v1 "cpu" line or the v2 line. */
