@@ -95,9 +95,8 @@ public final class CpuContentionRule implements Rule {
         ev.add(Evidence.of("run-queue wait", p.runQueueDelayMsPerSecond(), "ms/s", sched));
         ev.add(Evidence.of("CPU", p.cpuPercent(), "% of one core", Sources.process(p.pid(), "stat")));
         ev.add(Evidence.of("threads", p.threads(), "", Sources.process(p.pid(), "stat")));
-        if (p.involuntarySwitchesPerSecond() >= 0) {
-            ev.add(Evidence.of("involuntary context switches", p.involuntarySwitchesPerSecond(), "/s",
-                    Sources.process(p.pid(), "status")));
+        if (p.schedulesPerSecond() >= 0) {
+            ev.add(Evidence.of("times scheduled (all threads)", p.schedulesPerSecond(), "/s", sched));
         }
         ev.addAll(Subjects.kubernetes(p.cgroup(), Sources.process(p.pid(), "cgroup")));
         List<String> causes = new ArrayList<>();

@@ -71,10 +71,14 @@ public final class HotProcessRule implements Rule {
         ev.add(Evidence.of("system", p.systemPercent(), "%", stat + " (stime)"));
         ev.add(Evidence.of("threads", p.threads(), "", stat));
         if (p.voluntarySwitchesPerSecond() >= 0) {
-            ev.add(Evidence.of("voluntary context switches", p.voluntarySwitchesPerSecond(), "/s",
+            ev.add(Evidence.of("voluntary switches (main thread)", p.voluntarySwitchesPerSecond(), "/s",
                     Sources.process(p.pid(), "status")));
-            ev.add(Evidence.of("involuntary context switches", p.involuntarySwitchesPerSecond(), "/s",
+            ev.add(Evidence.of("involuntary switches (main thread)", p.involuntarySwitchesPerSecond(), "/s",
                     Sources.process(p.pid(), "status")));
+        }
+        if (p.schedulesPerSecond() >= 0) {
+            ev.add(Evidence.of("times scheduled (all threads)", p.schedulesPerSecond(), "/s",
+                    Sources.process(p.pid(), "task/*/schedstat")));
         }
         if (p.cgroup() != null) {
             ev.add(Evidence.text("cgroup", p.cgroup(), Sources.process(p.pid(), "cgroup")));

@@ -4,6 +4,7 @@ import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.Sampler;
+import dev.nodedoctor.sample.SelfCost;
 import dev.nodedoctor.sample.Snapshot;
 import dev.nodedoctor.sys.KernelFiles;
 
@@ -19,8 +20,12 @@ import java.util.Optional;
 public final class Investigation {
 
     /** What the report needs: the verdict, the window it is based on and what could not be looked at. */
-    /** @param rates false when the tree held one moment: no CPU %, throttling or other rates */
-    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes, boolean rates) {
+    /**
+     * @param rates false when the tree held one moment: no CPU %, throttling or other rates
+     * @param self  what this run cost nodedoctor itself (CPU since start, RSS at the end)
+     */
+    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes, boolean rates,
+                         SelfCost self) {
     }
 
     private Investigation() {
@@ -54,6 +59,10 @@ public final class Investigation {
                 second.memory() == null ? Part.absent("memory was not sampled") : Part.of(second.memory()));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());
-        return new Result(diagnosis, obs, delta, List.copyOf(notes), files.isLive() || captured.isPresent());
+        SelfCost self;
+        try (KernelFiles live = KernelFiles.live()) {
+            self = SelfCost.now(live);
+        }
+        return new Result(diagnosis, obs, delta, List.copyOf(notes), files.isLive() || captured.isPresent(), self);
     }
 }

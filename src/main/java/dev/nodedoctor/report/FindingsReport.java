@@ -34,6 +34,9 @@ public final class FindingsReport {
         for (int i = 0; i < findings.size(); i++) {
             print(i + 1, findings.get(i), out);
         }
+        out.printf(Locale.ROOT, "nodedoctor itself: %d ms CPU since start (JVM start-up included), RSS %s%n",
+                result.self().cpu().toMillis(),
+                result.self().rssKib() < 0 ? "unknown" : (result.self().rssKib() / 1024) + " MiB");
         if (!result.notes().isEmpty()) {
             out.println("Could not look at everything:");
             for (String n : result.notes()) {

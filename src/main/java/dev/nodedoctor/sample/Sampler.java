@@ -207,15 +207,17 @@ public final class Sampler {
             List<KernelFileException> errors = new ArrayList<>(0);
             ProcessStat st = stat.getOrNull(errors::add);
             ProcessStatus stu = status.getOrNull(errors::add);
-            long run = -1, wait = -1;
+            long run = -1, wait = -1, slices = -1;
             if (threadSched != null) {
                 List<SchedStat> all = threadSched.getOrNull(errors::add);
                 if (all != null && !all.isEmpty()) {
                     run = 0;
                     wait = 0;
+                    slices = 0;
                     for (SchedStat s : all) {
                         run += s.runNanos();
                         wait += s.waitNanos();
+                        slices += s.timeslices();
                     }
                 }
             } else {
@@ -223,6 +225,7 @@ public final class Sampler {
                 if (s != null) {
                     run = s.runNanos();
                     wait = s.waitNanos();
+                    slices = s.timeslices();
                 }
             }
             List<CgroupMembership> cg = cgroup.getOrNull(errors::add);
@@ -257,7 +260,7 @@ public final class Sampler {
             if (cmd != null) {
                 cmdlineCache.put(pid, new CachedCmdline(st.startTicks(), cmd));
             }
-            return new ProcessSample(st, stu, run, wait, cpuCgroup(cg), cmd, memoryCgroup(cg));
+            return new ProcessSample(st, stu, run, wait, slices, cpuCgroup(cg), cmd, memoryCgroup(cg));
         }
     }
 
