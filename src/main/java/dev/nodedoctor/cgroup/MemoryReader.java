@@ -6,6 +6,7 @@ import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.sys.KernelFiles;
 import dev.nodedoctor.sys.Parser;
 import dev.nodedoctor.sys.Pending;
+import dev.nodedoctor.sys.ReadTiming;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -164,6 +165,14 @@ public final class MemoryReader {
 
     /** Reads every cgroup of the hierarchy; vanished ones are left out. */
     public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors) {
+        return readAll(errors, new ArrayList<>());
+    }
+
+    /**
+     * Reads every cgroup, and adds how long each memory.stat took to {@code statReads}: on a node with many
+     * dying cgroups these reads are what becomes slow (the kernel walks them to sum the statistics).
+     */
+    public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors, List<ReadTiming> statReads) {
         List<String> paths;
         try {
             paths = walk();
@@ -177,7 +186,19 @@ public final class MemoryReader {
         }
         Map<String, CgroupMemory> out = new LinkedHashMap<>();
         for (PendingMemory p : pending) {
-            CgroupMemory m = p.collect(errors);
+            boolean[] timedOut = new boolean[1];
+            CgroupMemory m = p.collect(e -> {
+                if (e.kind() == KernelFileException.Kind.TIMEOUT && e.path().endsWith("/memory.stat")) {
+                    timedOut[0] = true;
+                }
+                errors.accept(e);
+            });
+            String statPath = file(p.path, "memory.stat");
+            if (timedOut[0]) {
+                statReads.add(new ReadTiming(statPath, files.deadline(), true));
+            } else if (m != null) {
+                statReads.add(new ReadTiming(statPath, p.stat.elapsed(), false));
+            }
             if (m != null) {
                 out.put(m.path(), m);
             }

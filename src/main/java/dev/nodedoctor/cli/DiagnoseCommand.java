@@ -41,6 +41,12 @@ public final class DiagnoseCommand implements Callable<Integer> {
             description = "Threshold overrides, one 'key=value' per line (see `nodedoctor explain --thresholds`).")
     Path config;
 
+    @Option(names = "--fix", paramLabel = "ACTION",
+            description = "Apply a fix after the diagnosis. The only one: drop-caches (sync, then write 3 to "
+                    + "/proc/sys/vm/drop_caches, freeing clean page cache and slab that pin dying memory cgroups). "
+                    + "Prints what it does first, then the dying-cgroup count before and after.")
+    String fix;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,18 +56,37 @@ public final class DiagnoseCommand implements Callable<Integer> {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
             throw new UserError(ExitCode.USAGE, "--duration must be between 1 ms and 1 h");
         }
+        if (fix != null && !fix.equals("drop-caches")) {
+            throw new UserError(ExitCode.USAGE, "--fix: unknown action '" + fix + "'; the only one is drop-caches");
+        }
         Thresholds thresholds = loadThresholds();
         Investigation.Result result;
-        try (KernelFiles files = kernel.open()) {
-            result = Investigation.run(files, duration, thresholds);
-        }
         PrintWriter out = spec.commandLine().getOut();
+        try (KernelFiles files = kernel.open()) {
+            if (fix != null && !files.isLive()) {
+                throw new UserError(ExitCode.USAGE, "--fix changes this machine: it cannot be used with --root");
+            }
+            result = Investigation.run(files, duration, thresholds);
+            if (fix != null) {
+                print(result, out);
+                FixDropCaches.run(files, out);
+                return exitCode(result, failSeverity);
+            }
+        }
+        print(result, out);
+        return exitCode(result, failSeverity);
+    }
+
+    private void print(Investigation.Result result, PrintWriter out) {
         if (json) {
             out.println(Json.pretty(DiagnoseJson.of(result)));
             out.flush();
         } else {
             FindingsReport.print(result, out);
         }
+    }
+
+    private static int exitCode(Investigation.Result result, Severity failSeverity) {
         Severity worst = result.diagnosis().worst();
         return failSeverity != null && worst != null && worst.atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
     }

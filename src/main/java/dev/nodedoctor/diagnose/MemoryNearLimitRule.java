@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code memory.near-limit}: a cgroup's working set (what kubelet and `kubectl top` watch) is close to its
- * memory limit. Reclaim can then only take what is inactive; the next burst ends in the OOM killer.
+ * {@code memory.near-limit}: a cgroup's working set (what `kubectl top` shows and kubelet ranks pods by for
+ * eviction) is close to its memory limit. Without swap, reclaim can take clean page cache but not anon or
+ * shmem; when that is not enough, the next burst ends in the OOM killer.
  */
 public final class MemoryNearLimitRule implements Rule {
     public static final String ID = "memory.near-limit";
     public static final Threshold RATIO = new Threshold("memory.near-limit.ratio", 0.90,
             "working set / limit (0..1) for a warning",
-            "the issue's definition: above 90 % of the limit, where kubelet eviction and the OOM killer look");
+            "nodedoctor: under 10 % headroom before the memcg OOM killer acts at 100 % of the limit");
     public static final Threshold CRITICAL_RATIO = new Threshold("memory.near-limit.critical-ratio", 0.97,
             "working set / limit (0..1) for critical", "nodedoctor: under 3 % headroom");
 
@@ -50,10 +51,11 @@ public final class MemoryNearLimitRule implements Rule {
             ev.addAll(Subjects.kubernetes(m.path(), "cgroup path"));
             boolean anonHeavy = m.anon() > m.file();
             String why = String.format(Locale.ROOT,
-                    "The working set (usage %s minus inactive page cache %s) is %.0f%% of the %s limit. The kernel can "
-                            + "only reclaim inactive page cache without swap; when a new allocation does not fit, it "
-                            + "reclaims what it can and then OOM-kills a process in the cgroup. kubelet and `kubectl "
-                            + "top` report this working set. %s",
+                    "The working set (usage %s minus inactive page cache %s) is %.0f%% of the %s limit. Without "
+                            + "swap the kernel can reclaim clean page cache (active pages too, after demoting them) but "
+                            + "not anon or shmem; when a new allocation does not fit after reclaim, it OOM-kills a process "
+                            + "in the cgroup. `kubectl top` shows this working set, and kubelet ranks pods by it when the "
+                            + "node runs short. %s",
                     MemoryFacts.mib(m.usage()), MemoryFacts.mib(m.inactiveFile()), 100 * ratio, MemoryFacts.mib(m.limit()),
                     anonHeavy ? "Most of it is anonymous memory (heap, stacks): the program's own data."
                             : "Most of it is page cache or tmpfs: see memory.pagecache-pressure / memory.shmem.");

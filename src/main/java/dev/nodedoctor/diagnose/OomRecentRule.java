@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code oom.recent}: the OOM killer has killed processes in a cgroup (its own counters: v2 memory.events
- * oom_kill, v1 memory.oom_control oom_kill), with what fills the cgroup now — which usually still explains
- * the kill: a limit full of tmpfs or dirty cache, not of process memory.
+ * {@code oom.recent}: the OOM killer has killed processes in a cgroup (v2 memory.events oom_kill, which counts
+ * the cgroup and its descendants; v1 memory.oom_control oom_kill, local), with what fills the cgroup now —
+ * which usually still explains the kill: a limit full of tmpfs or dirty cache, not of process memory.
  */
 public final class OomRecentRule implements Rule {
     public static final String ID = "oom.recent";
@@ -61,14 +61,20 @@ public final class OomRecentRule implements Rule {
                 ev.addAll(MemoryFacts.breakdown(s, m));
             }
             ev.addAll(Subjects.kubernetes(m.path(), "cgroup path"));
-            String now = m.hasLimit() ? explainNow(m) : "The cgroup has no limit of its own: a parent's limit (the pod's) was reached.";
+            String now = m.hasLimit() ? explainNow(m)
+                    : "The cgroup has no limit of its own: an ancestor's limit (the pod's) was reached, or the whole node ran out.";
+            if (m.v2() && m.event("oom") == 0 && m.hasLimit()) {
+                now += " Its own limit was never hit (oom 0): the limit that was reached belongs to an ancestor, the pod.";
+            }
             out.add(new Finding(ID, during > 0 ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "The OOM killer killed %d process(es) in this cgroup%s", kills,
                             during > 0 ? " (" + during + " during this run)" : ""),
                     ev,
-                    "When a cgroup's usage reaches its limit and reclaim cannot free enough, the kernel kills the "
-                            + "process with the highest OOM score in it; Kubernetes reports the container as OOMKilled "
-                            + "(exit code 137). " + now,
+                    "When a cgroup's usage (or an ancestor's) reaches its limit and reclaim cannot free enough, the "
+                            + "kernel kills the task with the highest OOM score below the cgroup whose limit was hit (RSS + "
+                            + "swap + page tables, shifted by oom_score_adj); Kubernetes reports the container as "
+                            + "OOMKilled (exit code 137). The counter also counts kills by the node-wide OOM killer, and "
+                            + "on v1 it starts again when a restarted container gets a new cgroup. " + now,
                     "See what the limit is full of (above, and `nodedoctor memory CGROUP`); the kernel log "
                             + "(`dmesg`) has the report of each kill with the RSS of every task at that moment. If the "
                             + "gap between usage and the tasks' RSS is page cache or tmpfs, fix the writer or the "

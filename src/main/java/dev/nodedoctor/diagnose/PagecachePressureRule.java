@@ -72,7 +72,9 @@ public final class PagecachePressureRule implements Rule {
                     + "`-t directsync`), or fsync / sync_file_range every few MiB so dirty pages never pile up; "
                     + "drop pages you will not read again (posix_fadvise DONTNEED); give the container a limit that "
                     + "fits its cache; lower vm.dirty_background_bytes / vm.dirty_bytes so writeback starts sooner. "
-                    + "On cgroup v2 the kernel throttles writers per cgroup; on v1 it does not.";
+                    + "On cgroup v2 with the memory and io controllers enabled and a filesystem with cgroup writeback "
+                    + "(ext4, xfs, btrfs), dirty pages are throttled per cgroup; on v1 only reclaim waiting for "
+                    + "writeback slows the writer.";
             out.add(new Finding(ID, dirtyHeavy ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "The memory limit is filled with page cache: %s of %s (%s dirty/writeback)",
                             MemoryFacts.mib(cache), MemoryFacts.mib(m.limit()), MemoryFacts.mib(unwritten)),

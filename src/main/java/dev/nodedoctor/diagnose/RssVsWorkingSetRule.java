@@ -69,7 +69,8 @@ public final class RssVsWorkingSetRule implements Rule {
                     "The working set counts every page charged to the cgroup except inactive page cache: active page "
                             + "cache from reads and writes (%s), tmpfs/shmem (%s) and kernel memory (%s) that no process "
                             + "maps. RSS counts only pages mapped into the processes. So `kubectl top` shows more than "
-                            + "`ps`, and the OOM killer goes by the cgroup's usage, not by RSS.",
+                            + "`ps`. The cgroup's usage decides when the OOM killer acts; RSS (plus swap and page tables) "
+                            + "only decides which process it picks.",
                     MemoryFacts.mib(m.activeFile()), MemoryFacts.mib(m.shmem()), MemoryFacts.mib(m.kernelUsage()))
                     : "RSS counts shared pages (libraries, shared memory) once per process that maps them, and file "
                     + "pages that were charged to another cgroup; the working set counts each page once, in the cgroup "

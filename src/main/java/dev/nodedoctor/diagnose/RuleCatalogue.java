@@ -12,7 +12,7 @@ public final class RuleCatalogue {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
                 new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
-                new OomRecentRule());
+                new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -37,8 +37,15 @@ public final class RuleCatalogue {
         out.add(PagecachePressureRule.CACHE_SHARE);
         out.add(PagecachePressureRule.DIRTY_SHARE);
         out.add(ShmemRule.SHARE);
+        out.add(ShmemRule.CRITICAL_SHARE);
         out.add(RssVsWorkingSetRule.MIN_GAP_MIB);
         out.add(RssVsWorkingSetRule.RATIO);
+        out.add(MemcgDyingRule.COUNT);
+        out.add(MemcgDyingRule.CRITICAL_COUNT);
+        out.add(StatReadSlowRule.SLOW_MS);
+        out.add(StatReadSlowRule.CRITICAL_MS);
+        out.add(SoftirqStormRule.RATE);
+        out.add(SoftirqStormRule.SHARE);
         return List.copyOf(out);
     }
 

@@ -17,6 +17,9 @@ public final class ShmemRule implements Rule {
             "shmem as a share of the cgroup's limit (0..1)",
             "nodedoctor: a quarter of the limit that reclaim cannot touch");
 
+    public static final Threshold CRITICAL_SHARE = new Threshold("memory.shmem.critical-limit-share", 0.5,
+            "shmem as a share of the cgroup's limit (0..1) for critical", "nodedoctor: half the limit");
+
     private final Thresholds thresholds;
 
     public ShmemRule(Thresholds thresholds) {
@@ -55,7 +58,7 @@ public final class ShmemRule implements Rule {
             String fix = "Find the files: `df -h` on the pod's tmpfs mounts and `du` inside them; delete what is not "
                     + "needed; put large scratch data on disk (emptyDir without medium: Memory); give the emptyDir a "
                     + "sizeLimit; or count it into the memory limit.";
-            out.add(new Finding(ID, share >= 0.5 ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
+            out.add(new Finding(ID, share >= thresholds.get(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "%s of tmpfs / shared memory is charged to this cgroup (%.0f%% of its limit)",
                             MemoryFacts.mib(m.shmem()), 100 * share),
                     ev, why, fix,

@@ -55,7 +55,7 @@ public final class MemoryTable {
         line(out, "limit", m.hasLimit() ? mib(m.limit()) + " MiB" : "none");
         line(out, "usage", mib(m.usage()) + " MiB" + (m.hasLimit() ? pct(m.usage(), m.limit()) : ""));
         line(out, "working set", mib(m.workingSet()) + " MiB" + (m.hasLimit() ? pct(m.workingSet(), m.limit()) : "")
-                + "   <- what kubectl top and kubelet eviction show (usage - inactive_file)");
+                + "   <- what kubectl top shows (usage - inactive_file)");
         line(out, "anon", mib(m.anon()) + " MiB   heap, stacks: the processes' own memory");
         line(out, "file (page cache)", mib(m.file()) + " MiB   includes shmem below");
         line(out, "  active_file", mib(m.activeFile()) + " MiB");

@@ -3,7 +3,12 @@ package dev.nodedoctor.sample;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.cgroup.CgroupMemory;
 import dev.nodedoctor.cgroup.MemoryReader;
+import dev.nodedoctor.host.FlatKeyed;
 import dev.nodedoctor.host.MemInfo;
+import dev.nodedoctor.host.ProcCgroups;
+import dev.nodedoctor.host.SlabInfo;
+import dev.nodedoctor.host.Softirqs;
+import dev.nodedoctor.sys.ReadTiming;
 import dev.nodedoctor.host.VmStat;
 import dev.nodedoctor.cgroup.CgroupReader;
 import dev.nodedoctor.cgroup.CgroupStats;
@@ -94,11 +99,16 @@ public final class Sampler {
 
         Pending<MemInfo> meminfo = options.memory() ? files.submit("/proc/meminfo", MemInfo.PARSER) : null;
         Pending<VmStat> vmstat = options.memory() ? files.submit("/proc/vmstat", VmStat.PARSER) : null;
+        Pending<ProcCgroups> procCgroups = options.memory() ? files.submit("/proc/cgroups", ProcCgroups.PARSER) : null;
+        Pending<SlabInfo> slab = options.memory() ? files.submit("/proc/slabinfo", SlabInfo.PARSER) : null;
+        Pending<Map<String, Long>> rootCgroupStat = options.memory() && memoryOnV2
+                ? files.submit(layout.unifiedMount() + "/cgroup.stat", FlatKeyed.PARSER) : null;
+        Pending<Softirqs> softirqs = files.submit("/proc/softirqs", Softirqs.PARSER);
         List<PendingProcess> procs = options.processes() ? submitProcesses(notes) : List.of();
         List<CgroupReader.PendingStats> groups = options.cgroups() ? submitCgroups(notes) : List.of();
 
         HostSample host = new HostSample(stat.getOrNull(notes::add), load.getOrNull(notes::add),
-                get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes));
+                get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes), get(softirqs, notes));
         if (!psi) {
             notes.add("PSI is not available (/proc/pressure missing: kernel < 4.20 or booted without psi=1)");
         }
@@ -127,9 +137,19 @@ public final class Sampler {
         }
         MemoryState memory = null;
         if (options.memory()) {
-            Map<String, CgroupMemory> memcgs = memoryReader.available() ? memoryReader.readAll(notes::add) : Map.of();
+            List<ReadTiming> statReads = new ArrayList<>();
+            Map<String, CgroupMemory> memcgs = memoryReader.available()
+                    ? memoryReader.readAll(notes::add, statReads) : Map.of();
+            // slabinfo is root-only: without it the dying-cgroup check still works, so no note for that
+            SlabInfo slabs = slab.getOrNull(e -> {
+                if (e.kind() != KernelFileException.Kind.PERMISSION && e.kind() != KernelFileException.Kind.MISSING) {
+                    notes.add(e);
+                }
+            });
+            Map<String, Long> cgStat = rootCgroupStat == null ? null : get(rootCgroupStat, notes);
+            long dying = cgStat == null ? -1 : cgStat.getOrDefault("nr_dying_descendants", -1L);
             memory = new MemoryState(get(meminfo, notes), get(vmstat, notes), memoryReader.isV2(),
-                    memoryReader.mount(), memcgs);
+                    memoryReader.mount(), memcgs, get(procCgroups, notes), dying, slabs, List.copyOf(statReads));
         }
         long t1 = System.nanoTime();
         // the counters were read across [t0, t1]; their midpoint is the best single instant for rates
