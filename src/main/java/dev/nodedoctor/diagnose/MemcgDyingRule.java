@@ -14,7 +14,7 @@ import java.util.Locale;
  * still costs memory and, worse, work in every statistics read that walks the hierarchy: memory.stat gets
  * slow, and every agent reading it (kubelet/cAdvisor) burns CPU in the kernel.
  */
-public final class MemcgDyingRule implements Rule {
+public final class MemcgDyingRule extends ConfiguredRule {
     public static final String ID = "memcg.dying";
     public static final Threshold COUNT = new Threshold("memcg.dying.count", 1000,
             "dying memory cgroups for a warning",
@@ -22,16 +22,11 @@ public final class MemcgDyingRule implements Rule {
     public static final Threshold CRITICAL_COUNT = new Threshold("memcg.dying.critical-count", 10000,
             "dying memory cgroups for critical", "nodedoctor: tens of thousands made memory.stat take seconds in the seed incident");
 
-    private final Thresholds thresholds;
 
     public MemcgDyingRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -40,7 +35,7 @@ public final class MemcgDyingRule implements Rule {
             return List.of();
         }
         long dying = s.dyingMemoryCgroups();
-        if (dying < thresholds.get(COUNT)) {
+        if (dying < value(COUNT)) {
             return List.of();
         }
         List<Evidence> ev = new ArrayList<>();
@@ -64,29 +59,31 @@ public final class MemcgDyingRule implements Rule {
             ev.add(Evidence.of("SUnreclaim", s.meminfo().bytes("SUnreclaim") / MemoryFacts.MIB, "MiB", "/proc/meminfo"));
         }
         if (s.slab() != null) {
-            for (String cache : List.of("dentry", "inode_cache", "mem_cgroup", "mem_cgroup_per_node")) {
+            for (String cache : List.of("dentry", "inode_cache", "ext4_inode_cache", "xfs_inode", "btrfs_inode",
+                    "shmem_inode_cache", "mem_cgroup")) {
                 SlabInfo.Cache c = s.slab().caches().get(cache);
                 if (c != null) {
-                    ev.add(Evidence.of(cache + " slab", c.bytes() / MemoryFacts.MIB, "MiB (" + c.objects() + " objects)",
-                            "/proc/slabinfo"));
+                    ev.add(Evidence.of(cache + " slab", c.bytes() / MemoryFacts.MIB,
+                            "MiB (" + c.activeObjects() + " objects in use)", "/proc/slabinfo"));
                 }
             }
         }
         String why = String.format(Locale.ROOT,
                 "%d memory cgroups were removed (pods and containers that ended) but cannot be freed: memory charged "
-                        + "to them — page cache of files they read or wrote, and on kernels before 5.9 also slab objects "
-                        + "such as dentries — is still in use, and the cgroup lives until the last page goes. Every "
-                        + "read of memory.stat (and other hierarchical statistics) walks them too, so it slows down "
-                        + "as they pile up; kubelet/cAdvisor read it every few seconds for every container, and their "
-                        + "CPU goes into the kernel. Timers and network processing on the same CPUs then run late.",
+                        + "to them is still in use — page cache of files they read or wrote, and on older kernels also "
+                        + "slab objects such as dentries (slab is moved to the parent since 5.3/5.9) — and the cgroup "
+                        + "lives until the last page goes. Each costs kernel memory, and on kernels before 5.13 every "
+                        + "read of memory.stat summed over all descendants, dying ones included, so it slowed down as "
+                        + "they piled up; kubelet/cAdvisor read it for every container every housekeeping interval, and "
+                        + "their CPU went into the kernel. Timers and network processing on those CPUs then run late.",
                 dying);
         String fix = "Stop-gap: `sync; echo 3 > /proc/sys/vm/drop_caches` frees the page cache and slab that pin "
                 + "them (or `nodedoctor diagnose --fix drop-caches`, which prints what it does first); it costs a burst "
-                + "of disk reads afterwards and the count grows back while the churn goes on. Lasting: a kernel "
-                + "with the memcg reparenting work (5.9+ moves slab to the parent; 6.x kernels keep improving "
-                + "this), fewer short-lived cgroups (batch jobs in long-lived pods), and monitoring that reads "
+                + "of disk reads afterwards and the count grows back while the churn goes on. Lasting: a newer "
+                + "kernel (cheaper stat reads since 5.13; page cache itself still pins dying cgroups on most kernels "
+                + "in use), fewer short-lived cgroups (batch jobs in long-lived pods), and monitoring that reads "
                 + "cgroup statistics less often.";
-        Severity sev = dying >= thresholds.get(CRITICAL_COUNT) ? Severity.CRITICAL : Severity.WARNING;
+        Severity sev = dying >= value(CRITICAL_COUNT) ? Severity.CRITICAL : Severity.WARNING;
         return List.of(new Finding(ID, sev, Subjects.HOST,
                 String.format(Locale.ROOT, "%d dying memory cgroups are held by the kernel (%d live)", dying,
                         s.cgroups().size()),

@@ -12,7 +12,7 @@ import java.util.Locale;
  * eviction) is close to its memory limit. Without swap, reclaim can take clean page cache but not anon or
  * shmem; when that is not enough, the next burst ends in the OOM killer.
  */
-public final class MemoryNearLimitRule implements Rule {
+public final class MemoryNearLimitRule extends ConfiguredRule {
     public static final String ID = "memory.near-limit";
     public static final Threshold RATIO = new Threshold("memory.near-limit.ratio", 0.90,
             "working set / limit (0..1) for a warning",
@@ -20,16 +20,11 @@ public final class MemoryNearLimitRule implements Rule {
     public static final Threshold CRITICAL_RATIO = new Threshold("memory.near-limit.critical-ratio", 0.97,
             "working set / limit (0..1) for critical", "nodedoctor: under 3 % headroom");
 
-    private final Thresholds thresholds;
 
     public MemoryNearLimitRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -37,7 +32,7 @@ public final class MemoryNearLimitRule implements Rule {
         if (s == null) {
             return List.of();
         }
-        double warn = thresholds.get(RATIO);
+        double warn = value(RATIO);
         List<CgroupMemory> hits = new ArrayList<>();
         for (CgroupMemory m : MemoryFacts.limited(s)) {
             if ((double) m.workingSet() / m.limit() >= warn) {
@@ -64,7 +59,7 @@ public final class MemoryNearLimitRule implements Rule {
                     + "profile (Go: /debug/pprof/heap, JVM: a heap histogram) shows the allocator."
                     : "Raise the limit, or stop the cache from filling it: write with O_DIRECT / fsync in small "
                     + "batches, keep tmpfs (emptyDir medium Memory) small, or move the data to disk.";
-            out.add(new Finding(ID, ratio >= thresholds.get(CRITICAL_RATIO) ? Severity.CRITICAL : Severity.WARNING,
+            out.add(new Finding(ID, ratio >= value(CRITICAL_RATIO) ? Severity.CRITICAL : Severity.WARNING,
                     Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "Working set is %.0f%% of the memory limit (%s of %s)", 100 * ratio,
                             MemoryFacts.mib(m.workingSet()), MemoryFacts.mib(m.limit())),

@@ -12,7 +12,7 @@ import java.util.Locale;
  * especially dirty or under writeback. Buffered writes faster than the disk fill the limit with pages that
  * cannot be dropped until written: the OOM-with-small-RSS case.
  */
-public final class PagecachePressureRule implements Rule {
+public final class PagecachePressureRule extends ConfiguredRule {
     public static final String ID = "memory.pagecache-pressure";
     public static final Threshold USAGE_RATIO = new Threshold("memory.pagecache-pressure.usage-ratio", 0.90,
             "usage / limit (0..1) from which a cache-filled cgroup is reported",
@@ -23,16 +23,11 @@ public final class PagecachePressureRule implements Rule {
             "dirty + writeback as a share of the limit (0..1) that makes it critical",
             "nodedoctor: a tenth of the limit waiting for the disk cannot be reclaimed quickly");
 
-    private final Thresholds thresholds;
 
     public PagecachePressureRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -43,8 +38,8 @@ public final class PagecachePressureRule implements Rule {
         List<CgroupMemory> hits = new ArrayList<>();
         for (CgroupMemory m : MemoryFacts.limited(s)) {
             long cache = Math.max(0, m.file()) - Math.max(0, m.shmem());
-            if ((double) m.usage() / m.limit() >= thresholds.get(USAGE_RATIO)
-                    && cache >= thresholds.get(CACHE_SHARE) * m.usage()) {
+            if ((double) m.usage() / m.limit() >= value(USAGE_RATIO)
+                    && cache >= value(CACHE_SHARE) * m.usage()) {
                 hits.add(m);
             }
         }
@@ -52,7 +47,7 @@ public final class PagecachePressureRule implements Rule {
         for (CgroupMemory m : MemoryFacts.deepest(hits)) {
             long cache = Math.max(0, m.file()) - Math.max(0, m.shmem());
             long unwritten = Math.max(0, m.dirty()) + Math.max(0, m.writeback());
-            boolean dirtyHeavy = unwritten >= thresholds.get(DIRTY_SHARE) * m.limit();
+            boolean dirtyHeavy = unwritten >= value(DIRTY_SHARE) * m.limit();
             List<Evidence> ev = new ArrayList<>(MemoryFacts.breakdown(s, m));
             ev.add(Evidence.of("page cache share of usage", MemoryFacts.pct(cache, m.usage()), "%",
                     MemoryFacts.file(s, m.path(), "memory.stat")));

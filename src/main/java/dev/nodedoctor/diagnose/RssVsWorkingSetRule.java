@@ -13,23 +13,18 @@ import java.util.Locale;
  * {@code memory.rss-vs-workingset}: `ps`/`top` (RSS of the processes) and `kubectl top` (the cgroup's working
  * set) disagree by a lot. Both are right; they count different pages. This finding says which pages.
  */
-public final class RssVsWorkingSetRule implements Rule {
+public final class RssVsWorkingSetRule extends ConfiguredRule {
     public static final String ID = "memory.rss-vs-workingset";
     public static final Threshold MIN_GAP_MIB = new Threshold("memory.rss-vs-workingset.min-gap-mib", 64,
             "smallest difference worth explaining, MiB", "nodedoctor");
     public static final Threshold RATIO = new Threshold("memory.rss-vs-workingset.ratio", 2,
             "larger / smaller of the two figures", "nodedoctor: one is at least twice the other");
 
-    private final Thresholds thresholds;
 
     public RssVsWorkingSetRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -56,7 +51,7 @@ public final class RssVsWorkingSetRule implements Rule {
             long ws = m.workingSet();
             long gap = Math.abs(ws - rss);
             double ratio = (double) Math.max(ws, rss) / Math.max(1, Math.min(ws, rss));
-            if (gap < thresholds.get(MIN_GAP_MIB) * MemoryFacts.MIB || ratio < thresholds.get(RATIO)) {
+            if (gap < value(MIN_GAP_MIB) * MemoryFacts.MIB || ratio < value(RATIO)) {
                 continue;
             }
             List<Evidence> ev = new ArrayList<>();

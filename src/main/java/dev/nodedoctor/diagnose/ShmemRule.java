@@ -11,7 +11,7 @@ import java.util.Locale;
  * {@code memory.shmem}: tmpfs or shared memory charged to a limited cgroup. It looks like page cache but
  * cannot be reclaimed without swap: files in a memory-backed emptyDir or /dev/shm stay until deleted.
  */
-public final class ShmemRule implements Rule {
+public final class ShmemRule extends ConfiguredRule {
     public static final String ID = "memory.shmem";
     public static final Threshold SHARE = new Threshold("memory.shmem.limit-share", 0.25,
             "shmem as a share of the cgroup's limit (0..1)",
@@ -20,16 +20,11 @@ public final class ShmemRule implements Rule {
     public static final Threshold CRITICAL_SHARE = new Threshold("memory.shmem.critical-limit-share", 0.5,
             "shmem as a share of the cgroup's limit (0..1) for critical", "nodedoctor: half the limit");
 
-    private final Thresholds thresholds;
 
     public ShmemRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -39,7 +34,7 @@ public final class ShmemRule implements Rule {
         }
         List<CgroupMemory> hits = new ArrayList<>();
         for (CgroupMemory m : MemoryFacts.limited(s)) {
-            if (m.shmem() >= thresholds.get(SHARE) * m.limit()) {
+            if (m.shmem() >= value(SHARE) * m.limit()) {
                 hits.add(m);
             }
         }
@@ -58,7 +53,7 @@ public final class ShmemRule implements Rule {
             String fix = "Find the files: `df -h` on the pod's tmpfs mounts and `du` inside them; delete what is not "
                     + "needed; put large scratch data on disk (emptyDir without medium: Memory); give the emptyDir a "
                     + "sizeLimit; or count it into the memory limit.";
-            out.add(new Finding(ID, share >= thresholds.get(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
+            out.add(new Finding(ID, share >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "%s of tmpfs / shared memory is charged to this cgroup (%.0f%% of its limit)",
                             MemoryFacts.mib(m.shmem()), 100 * share),
                     ev, why, fix,

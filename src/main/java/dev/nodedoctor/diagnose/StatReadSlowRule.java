@@ -12,7 +12,7 @@ import java.util.Locale;
  * {@code cgroup.stat-read-slow}: reading memory.stat took long. nodedoctor reads it for every memory cgroup, the
  * same files kubelet/cAdvisor read every housekeeping interval, and times each read on its reader thread.
  */
-public final class StatReadSlowRule implements Rule {
+public final class StatReadSlowRule extends ConfiguredRule {
     public static final String ID = "cgroup.stat-read-slow";
     public static final Threshold SLOW_MS = new Threshold("cgroup.stat-read-slow.ms", 100,
             "slowest memory.stat read, milliseconds, for a warning",
@@ -20,16 +20,11 @@ public final class StatReadSlowRule implements Rule {
     public static final Threshold CRITICAL_MS = new Threshold("cgroup.stat-read-slow.critical-ms", 1000,
             "slowest memory.stat read, milliseconds, for critical", "nodedoctor: the seed incident's read took 9 s");
 
-    private final Thresholds thresholds;
 
     public StatReadSlowRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -41,7 +36,7 @@ public final class StatReadSlowRule implements Rule {
         reads.sort(Comparator.comparing(ReadTiming::elapsed));
         ReadTiming slowest = reads.get(reads.size() - 1);
         double maxMs = slowest.elapsed().toNanos() / 1e6;
-        if (maxMs < thresholds.get(SLOW_MS) && !slowest.timedOut()) {
+        if (maxMs < value(SLOW_MS) && !slowest.timedOut()) {
             return List.of();
         }
         double p50 = reads.get(reads.size() / 2).elapsed().toNanos() / 1e6;
@@ -57,20 +52,22 @@ public final class StatReadSlowRule implements Rule {
         List<String> causes = new ArrayList<>();
         if (dying >= 0) {
             ev.add(Evidence.of("dying memory cgroups", dying, "", "see memcg.dying"));
-            if (dying >= thresholds.get(MemcgDyingRule.COUNT)) {
+            if (dying >= value(MemcgDyingRule.COUNT)) {
                 causes.add(MemcgDyingRule.ID);
             }
         }
-        Severity sev = slowest.timedOut() || maxMs >= thresholds.get(CRITICAL_MS) ? Severity.CRITICAL : Severity.WARNING;
+        Severity sev = slowest.timedOut() || maxMs >= value(CRITICAL_MS) ? Severity.CRITICAL : Severity.WARNING;
         return List.of(new Finding(ID, sev, Subjects.HOST,
                 String.format(Locale.ROOT, "Reading memory.stat took up to %.0f ms (median %.1f ms over %d cgroups)",
                         maxMs, p50, reads.size()),
                 ev,
-                "The kernel builds memory.stat on every read by walking the cgroup and its descendants, dying ones "
-                        + "included, and flushing per-CPU counters. With many cgroups (or dying ones) each read costs "
-                        + "milliseconds to seconds of kernel CPU, and kubelet/cAdvisor read it for every container "
-                        + "every housekeeping interval: the monitoring agent becomes the CPU hog, and other work on "
-                        + "those CPUs (timers, softirqs, the TCP handshake) runs late.",
+                "The kernel builds memory.stat on every read: kernels before 5.13 summed over every descendant, "
+                        + "dying ones included; newer ones flush pending per-CPU updates first. With many cgroups (or "
+                        + "dying ones) each read can cost milliseconds to seconds of kernel CPU, and kubelet/cAdvisor "
+                        + "read it for every container every housekeeping interval: the monitoring agent becomes the CPU "
+                        + "hog, and other work on those CPUs (timers, softirqs, the TCP handshake) runs late. The times "
+                        + "here are wall-clock on nodedoctor's reader thread: on a saturated node they include waiting "
+                        + "for a CPU, so compare with cpu.contention.",
                 "Count dying cgroups (memcg.dying) and free them (`echo 3 > /proc/sys/vm/drop_caches` as a stop-gap); "
                         + "find the periodic reader: `nodedoctor top` for kubelet/cadvisor/node_exporter CPU in system "
                         + "time, `strace -f -e trace=openat -p PID` to see it open memory.stat; lengthen its interval "

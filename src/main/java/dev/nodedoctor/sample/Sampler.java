@@ -39,12 +39,23 @@ import java.util.Map;
 public final class Sampler {
 
     /** What to sample. Run-queue delay per thread needs one read per thread, so it can be turned off. */
-    public record Options(boolean processes, boolean cgroups, boolean threadSchedstat, boolean memory) {
-        public static final Options ALL = new Options(true, true, true, true);
+    /**
+     * @param skipIdle re-read status, schedstat and cgroup only for processes whose CPU time moved since the
+     *                 last pass, and carry the rest forward: a 1 s `top` on a node of mostly sleeping
+     *                 processes then reads one file per idle process instead of five. A process that waited for
+     *                 a CPU for the whole interval without getting any looks idle: `diagnose` does not skip.
+     */
+    public record Options(boolean processes, boolean cgroups, boolean threadSchedstat, boolean memory,
+                          boolean skipIdle) {
+        public static final Options ALL = new Options(true, true, true, true, false);
 
-        /** CPU only, as `top` samples. */
+        /** CPU only, as `top` samples: idle processes are carried forward. */
         public Options(boolean processes, boolean cgroups, boolean threadSchedstat) {
-            this(processes, cgroups, threadSchedstat, false);
+            this(processes, cgroups, threadSchedstat, false, true);
+        }
+
+        public Options(boolean processes, boolean cgroups, boolean threadSchedstat, boolean memory) {
+            this(processes, cgroups, threadSchedstat, memory, false);
         }
     }
 
@@ -58,6 +69,7 @@ public final class Sampler {
     /** Captured trees may hold /proc/PID/schedstat without the per-thread task/ directories. */
     private final boolean perThread;
     private final Map<Integer, CachedCmdline> cmdlineCache = new HashMap<>();
+    private Map<Integer, ProcessSample> lastProcesses = Map.of();
 
     private record CachedCmdline(long startTicks, String cmdline) {
     }
@@ -107,6 +119,15 @@ public final class Sampler {
         List<PendingProcess> procs = options.processes() ? submitProcesses(notes) : List.of();
         List<CgroupReader.PendingStats> groups = options.cgroups() ? submitCgroups(notes) : List.of();
 
+        // phase 2: details of the processes that ran (all of them unless skipIdle), then one wait for the pass.
+        // Deciding "ran" needs the stat reads: one wait for all of them first, not one per process.
+        if (options.skipIdle() && !lastProcesses.isEmpty()) {
+            files.await();
+        }
+        for (PendingProcess p : procs) {
+            p.submitDetails();
+        }
+        files.await();
         HostSample host = new HostSample(stat.getOrNull(notes::add), load.getOrNull(notes::add),
                 get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes), get(softirqs, notes));
         if (!psi) {
@@ -127,6 +148,7 @@ public final class Sampler {
             notes.add("no process could be read (" + vanished + " listed)");
         }
         cmdlineCache.keySet().retainAll(processes.keySet());
+        lastProcesses = processes;
 
         Map<String, CgroupStats> cgroups = new LinkedHashMap<>();
         for (CgroupReader.PendingStats g : groups) {
@@ -147,7 +169,9 @@ public final class Sampler {
                 }
             });
             Map<String, Long> cgStat = rootCgroupStat == null ? null : get(rootCgroupStat, notes);
-            long dying = cgStat == null ? -1 : cgStat.getOrDefault("nr_dying_descendants", -1L);
+            // 6.x kernels count dying memory cgroups alone; older ones only dying cgroups of any controller
+            long dying = cgStat == null ? -1
+                    : cgStat.getOrDefault("nr_dying_subsys_memory", cgStat.getOrDefault("nr_dying_descendants", -1L));
             memory = new MemoryState(get(meminfo, notes), get(vmstat, notes), memoryReader.isV2(),
                     memoryReader.mount(), memcgs, get(procCgroups, notes), dying, slabs, List.copyOf(statReads));
         }
@@ -204,17 +228,36 @@ public final class Sampler {
 
     private final class PendingProcess {
         final int pid;
+        final String dir;
         final Pending<ProcessStat> stat;
-        final Pending<ProcessStatus> status;
-        final Pending<List<SchedStat>> threadSched;
-        final Pending<SchedStat> sched;
-        final Pending<List<CgroupMembership>> cgroup;
-        final Pending<String> cmdline;
+        Pending<ProcessStatus> status;
+        Pending<List<SchedStat>> threadSched;
+        Pending<SchedStat> sched;
+        Pending<List<CgroupMembership>> cgroup;
+        Pending<String> cmdline;
+        /** The previous pass's sample, carried forward when the process did not run since. */
+        ProcessSample carried;
+        ProcessStat carriedStat;
 
         PendingProcess(int pid) {
             this.pid = pid;
-            String dir = "/proc/" + pid;
+            this.dir = "/proc/" + pid;
             stat = files.submit(dir + "/stat", ProcessStat.PARSER);
+        }
+
+        /** Phase 2: everything but stat, unless the process is idle and its last sample can be reused. */
+        void submitDetails() {
+            ProcessSample last = options.skipIdle() ? lastProcesses.get(pid) : null;
+            if (last != null) {
+                // the stat read was submitted in phase 1; wait for it only when we might skip
+                ProcessStat st = stat.getOrNull(e -> { });
+                if (st != null && st.startTicks() == last.stat().startTicks()
+                        && st.userTicks() == last.stat().userTicks() && st.systemTicks() == last.stat().systemTicks()) {
+                    carried = last;
+                    carriedStat = st;
+                    return;
+                }
+            }
             status = files.submit(dir + "/status", ProcessStatus.PARSER);
             // /proc/<pid>/schedstat covers only the main thread; a Go or Java process does its work in others
             threadSched = perThread ? files.submitEach(dir + "/task", "schedstat", SchedStat.PARSER) : null;
@@ -224,6 +267,10 @@ public final class Sampler {
         }
 
         ProcessSample collect(Notes notes) {
+            if (carried != null) {
+                return new ProcessSample(carriedStat, carried.status(), carried.runNanos(), carried.waitNanos(),
+                        carried.timeslices(), carried.cgroup(), carried.cmdline(), carried.memoryCgroup());
+            }
             List<KernelFileException> errors = new ArrayList<>(0);
             ProcessStat st = stat.getOrNull(errors::add);
             ProcessStatus stu = status.getOrNull(errors::add);

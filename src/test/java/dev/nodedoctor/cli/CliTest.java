@@ -160,6 +160,20 @@ class CliTest {
     }
 
     @Test
+    void fixDropCachesSaysWhatItDoesFirstAndOnlyOnTheLiveNode() {
+        assertOneLineError(Cli.run("diagnose", "--root", Fixtures.v1Bundle().toString(), "--fix", "drop-caches"), 2,
+                "cannot be used with --root");
+        assertOneLineError(Cli.run("diagnose", "--fix", "reboot"), 2, "the only one is drop-caches");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.isRoot(), "writing drop_caches needs root");
+        Cli.Run r = Cli.run("diagnose", "-d", "200ms", "--fix", "drop-caches");
+        assertThat(r.exit()).as(r.err()).isZero();
+        int announce = r.out().indexOf("--fix drop-caches: nodedoctor will now run `sync` and write 3 to /proc/sys/vm/drop_caches");
+        int done = r.out().indexOf("dying memory cgroups: ");
+        assertThat(announce).isPositive();
+        assertThat(done).isGreaterThan(announce);
+    }
+
+    @Test
     void completionScriptIsBash() {
         Cli.Run r = Cli.run("completion");
         assertThat(r.exit()).isZero();
