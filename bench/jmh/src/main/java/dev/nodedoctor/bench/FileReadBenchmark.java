@@ -36,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code kernelFiles}: through {@link KernelFiles}, 100 reads submitted then collected as a pass does
  *       (queue hand-off, open, read, close, parse on the reader thread);</li>
+ *   <li>{@code kernelFilesWaitLastFirst}: the same, but the caller first waits for the last read of the batch
+ *       (the reader serves in order), so it sleeps and wakes once per batch instead of once per read: the
+ *       difference is the cost of the caller/reader ping-pong;</li>
  *   <li>{@code openReadClose}: FileChannel open/read/close on the calling thread, no parse: the floor for
  *       one-open-per-read;</li>
  *   <li>{@code preadKeptOpen}: the file opened once and re-read at offset 0 each time (procfs and cgroupfs
@@ -110,6 +113,20 @@ public class FileReadBenchmark {
         Object last = null;
         for (int i = 0; i < BATCH; i++) {
             last = pending[i].get();
+        }
+        return last;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    @SuppressWarnings("unchecked")
+    public Object kernelFilesWaitLastFirst() throws KernelFileException {
+        for (int i = 0; i < BATCH; i++) {
+            pending[i] = (Pending<Object>) files.submit(file, parser);
+        }
+        Object last = pending[BATCH - 1].get();
+        for (int i = 0; i < BATCH - 1; i++) {
+            pending[i].get();
         }
         return last;
     }
