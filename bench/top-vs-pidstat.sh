@@ -13,7 +13,7 @@
 #   VARIANT: processes  = nodedoctor top --processes            (the issue's comparison; default)
 #            all        = nodedoctor top                        (processes + cgroups; default)
 #            norunqueue = nodedoctor top --processes --no-runqueue (no per-thread schedstat reads)
-# Needs root only to install sysstat when it is missing. Takes N+2 seconds per variant.
+# Needs root only to install sysstat when it is missing. Takes about N+5 seconds per variant.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
