@@ -10,7 +10,8 @@ public final class RuleCatalogue {
 
     public static List<Rule> all(Thresholds t) {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
-                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t));
+                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
+                new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -29,6 +30,13 @@ public final class RuleCatalogue {
         out.add(CpuContentionRule.PROCESS_MS);
         out.add(CpuContentionRule.PSI_SOME);
         out.add(ReadTimeoutRule.SLOW_MS);
+        out.add(FutexTimeoutsRule.PER_SECOND);
+        out.add(FutexTimeoutsRule.MIN_COUNT);
+        out.add(SyscallErrorStormRule.PER_SECOND);
+        out.add(SyscallErrorStormRule.RATIO);
+        out.add(SyscallErrorStormRule.MIN_COUNT);
+        out.add(SlowSyscallRule.MEAN_MS);
+        out.add(SlowSyscallRule.MIN_CALLS);
         return List.copyOf(out);
     }
 
