@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the system strace attached to a live process for a bounded time, then reads what it wrote.
@@ -79,9 +80,22 @@ public final class StraceRunner {
         Path out = Files.createTempFile("nodedoctor-strace-", ".txt");
         try {
             List<String> cmd = command(bin, r, out);
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Thread hook = new Thread(() -> stop(p), "nodedoctor-strace-detach");
+            // the hook is in place before strace starts, so no moment exists where an exit leaves it attached
+            AtomicReference<Process> running = new AtomicReference<>();
+            Thread hook = new Thread(() -> {
+                synchronized (running) {
+                    Process q = running.getAndSet(null);
+                    if (q != null) {
+                        stop(q);
+                    }
+                }
+            }, "nodedoctor-strace-detach");
             Runtime.getRuntime().addShutdownHook(hook);
+            Process p;
+            synchronized (running) {
+                p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                running.set(p);
+            }
             long t0 = System.nanoTime();
             StderrReader err = new StderrReader(p.getErrorStream());
             err.start();
@@ -102,8 +116,7 @@ public final class StraceRunner {
             }
             double traced = (System.nanoTime() - t0) / 1e9;
             err.join(GRACE.toMillis());
-            String stderr = err.text();
-            check(r.pid(), stderr, out);
+            check(r.pid(), err.text(), p.exitValue(), out);
             TraceSummary s;
             try (InputStream in = Files.newInputStream(out)) {
                 s = StraceParser.parse(in, String.join(" ", cmd));
@@ -141,20 +154,23 @@ public final class StraceRunner {
     }
 
     /** Turns strace's complaints into kinds with advice; strace writes them on stderr and produces no trace. */
-    private void check(int pid, String stderr, Path out) throws TraceException, IOException {
-        String first = stderr.lines().filter(l -> l.startsWith("strace: ") && !l.contains(" attached")
-                && !l.contains(" detached")).findFirst().orElse("");
+    private void check(int pid, String stderr, int exit, Path out) throws TraceException, IOException {
+        // strace names itself by argv[0]: "strace: ..." or "/usr/bin/strace: attach: ptrace(...): ..."
+        String first = stderr.lines().map(l -> l.replaceFirst("^\\S*strace: ", "strace: "))
+                .filter(l -> l.startsWith("strace: ") && !l.contains(" attached") && !l.contains(" detached"))
+                .findFirst().orElse("");
+        String said = first.isEmpty() ? "" : first.substring(8);
         boolean empty = Files.size(out) == 0;
-        if (first.contains("Operation not permitted")) {
+        if (said.contains("Operation not permitted")) {
             throw new TraceException(TraceException.Kind.PERMISSION, "strace may not attach to process " + pid
-                    + " (" + first.substring(8) + "): " + ptraceAdvice());
+                    + " (" + said + "): " + ptraceAdvice());
         }
-        if (first.contains("No such process")) {
-            throw new TraceException(TraceException.Kind.NO_PROCESS, "process " + pid + " does not exist ("
-                    + first.substring(8) + ")");
+        if (said.contains("No such process")) {
+            throw new TraceException(TraceException.Kind.NO_PROCESS, "process " + pid + " does not exist (" + said + ")");
         }
-        if (empty && !first.isEmpty()) {
-            throw new TraceException(TraceException.Kind.FAILED, first);
+        if (empty && exit != 0) {
+            throw new TraceException(TraceException.Kind.FAILED, "strace failed (exit " + exit + ")"
+                    + (said.isEmpty() ? "" : ": " + said));
         }
     }
 
