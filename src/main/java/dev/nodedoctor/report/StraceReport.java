@@ -37,13 +37,13 @@ public final class StraceReport {
         }
         out.println();
         double total = t.totalSeconds();
-        out.println(Text.pad("syscall", 18) + Text.padLeft("calls", 10) + Text.padLeft("errors", 9)
-                + Text.padLeft("total s", 11) + Text.padLeft("mean µs", 11) + Text.padLeft("% time", 8) + "  errnos");
+        out.println(Text.pad("syscall", 17) + col("calls", 10) + col("errors", 9) + col("total s", 12)
+                + col("mean µs", 11) + col("% time", 7) + "  errnos");
         for (SyscallStats s : t.syscalls().stream().limit(TOP_SYSCALLS).toList()) {
-            out.println(Text.pad(s.name(), 18) + Text.padLeft(Long.toString(s.calls()), 10)
-                    + Text.padLeft(s.errors() == 0 ? "" : Long.toString(s.errors()), 9)
-                    + Text.padLeft(num("%.6f", s.seconds()), 11) + Text.padLeft(num("%.1f", s.meanMicros()), 11)
-                    + Text.padLeft(total > 0 ? num("%.2f", 100 * s.seconds() / total) : "", 8) + "  " + errnos(s.errnos()));
+            out.println(Text.pad(s.name(), 17) + col(Long.toString(s.calls()), 10)
+                    + col(s.errors() == 0 ? "" : Long.toString(s.errors()), 9) + col(num("%.6f", s.seconds()), 12)
+                    + col(num("%.1f", s.meanMicros()), 11)
+                    + col(total > 0 ? num("%.2f", 100 * s.seconds() / total) : "", 7) + "  " + errnos(s.errnos()));
         }
         if (t.syscalls().size() > TOP_SYSCALLS) {
             out.println("… " + (t.syscalls().size() - TOP_SYSCALLS) + " more (--json lists all)");
@@ -54,11 +54,11 @@ public final class StraceReport {
         }
         if (t.threads().size() > 1) {
             out.println();
-            out.println(Text.pad("thread", 10) + Text.padLeft("calls", 10) + Text.padLeft("errors", 9)
-                    + Text.padLeft("in calls s", 12));
+            out.println(Text.pad("thread", 10) + col("calls", 10) + col("errors", 9) + col("in calls s", 12));
             for (ThreadStats th : t.threads().stream().limit(TOP_THREADS).toList()) {
-                out.println(Text.pad(Integer.toString(th.tid()), 10) + Text.padLeft(Long.toString(th.calls()), 10)
-                        + Text.padLeft(Long.toString(th.errors()), 9) + Text.padLeft(num("%.3f", th.seconds()), 12));
+                out.println(Text.pad(th.tid() == 0 ? "(no tid)" : Integer.toString(th.tid()), 10)
+                        + col(Long.toString(th.calls()), 10) + col(Long.toString(th.errors()), 9)
+                        + col(num("%.3f", th.seconds()), 12));
             }
             if (t.threads().size() > TOP_THREADS) {
                 out.println("… " + (t.threads().size() - TOP_THREADS) + " more threads");
@@ -91,6 +91,11 @@ public final class StraceReport {
             }
         }
         out.flush();
+    }
+
+    /** A right-aligned cell that keeps a space before it even when the value is wider than the column. */
+    private static String col(String value, int width) {
+        return " " + Text.padLeft(value, width - 1);
     }
 
     private static String num(String format, double v) {

@@ -52,9 +52,11 @@ public final class StraceParser {
     private long lines;
     private long unparsed;
     private long cutLines;
-    private double firstTime = Double.NaN;
     private double lastTime = Double.NaN;
-    private double dayOffset;
+    private boolean lastWasTimeOfDay;
+    private boolean stamped;
+    private double window;
+    private long seams;
 
     private record Pending(String name, int fd, String path, boolean futexWait) {
     }
@@ -441,17 +443,26 @@ public final class StraceParser {
         }
     }
 
+    /**
+     * The trace window is the sum of the forward steps between consecutive stamps: equal to last − first for
+     * one trace, and still sane for concatenated traces (a step back, or forward by over an hour, is a seam
+     * between traces and adds nothing). -tt stamps wrap at midnight: 23:59:59 → 00:00:00 is a step of 1 s.
+     */
     private void clock(double t, boolean timeOfDay) {
-        if (timeOfDay && !Double.isNaN(lastTime) && t + dayOffset < lastTime - 43200) {
-            dayOffset += 86400; // -tt wraps at midnight
+        if (!Double.isNaN(lastTime)) {
+            double step = t - lastTime;
+            if (timeOfDay && lastWasTimeOfDay && step < -43200) {
+                step += 86400;
+            }
+            if (step >= 0 && step <= 3600) {
+                window += step;
+            } else if (step < -1 || step > 3600) {
+                seams++;
+            }
         }
-        t += dayOffset;
-        if (Double.isNaN(firstTime)) {
-            firstTime = t;
-        }
-        if (Double.isNaN(lastTime) || t > lastTime) {
-            lastTime = t;
-        }
+        lastTime = t;
+        lastWasTimeOfDay = timeOfDay;
+        stamped = true;
     }
 
     private void bad(String s) {
@@ -507,8 +518,12 @@ public final class StraceParser {
             n.add("no system calls found: not strace output, or strace saw none");
         }
         n.addAll(notes);
-        double window = Double.isNaN(firstTime) || lastTime <= firstTime ? Double.NaN : lastTime - firstTime;
-        return new TraceSummary(source, 0, stats, table, ts, futexWaits, futexTimeouts, fs, window, signals, exits,
+        if (seams > 0) {
+            n.add("the timestamps jump " + seams + " time(s) (back, or forward by over an hour): several traces in "
+                    + "one file? The window counts only the steady parts");
+        }
+        return new TraceSummary(source, 0, stats, table, ts, futexWaits, futexTimeouts, fs,
+                stamped && window > 0 ? window : Double.NaN, signals, exits,
                 lines, unparsed, n);
     }
 
