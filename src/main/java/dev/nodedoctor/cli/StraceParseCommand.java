@@ -1,7 +1,9 @@
 package dev.nodedoctor.cli;
 
 import dev.nodedoctor.diagnose.Severity;
+import dev.nodedoctor.sys.KernelFiles;
 import dev.nodedoctor.trace.StraceParser;
+import dev.nodedoctor.trace.StraceRunner;
 import dev.nodedoctor.trace.TraceSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +36,10 @@ public final class StraceParseCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Threshold overrides, one 'key=value' per line.")
     Path config;
 
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "The traced process, if it still runs: "
+            + "files of fds the trace does not name (no -y) are looked up in /proc/PID/fd.")
+    Integer pid;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +61,16 @@ public final class StraceParseCommand implements Callable<Integer> {
         if (t.isEmpty()) {
             throw new UserError(ExitCode.BAD_INPUT, file + ": no strace output in it (" + t.lines() + " lines; "
                     + "expected lines like 'read(3, ...) = 5 <0.000020>' or a '% time' table)");
+        }
+        if (pid != null) {
+            try (KernelFiles files = KernelFiles.live()) {
+                if (!files.exists("/proc/" + pid + "/fd")) {
+                    throw new UserError(ExitCode.BAD_INPUT, "--pid " + pid + ": no such process");
+                }
+                t = StraceRunner.withProcFds(files, pid, t).forRun(t.source(), pid, t.seconds(),
+                        java.util.List.of("files of fds not named in the trace are from /proc/" + pid
+                                + "/fd now: an fd closed and reused since would name another file"));
+            }
         }
         return StraceCommand.report(t, thresholds, failSeverity, json, spec.commandLine().getOut());
     }

@@ -131,7 +131,7 @@ public final class StraceRunner {
             }
             s = s.forRun(String.join(" ", cmd.subList(0, cmd.indexOf("-o"))) + " -p " + r.pid(), r.pid(),
                     Math.min(traced, r.duration().toNanos() / 1e9 + GRACE.toSeconds()), notes);
-            return s.withPaths(resolveFds(r.pid(), s));
+            return withProcFds(files, r.pid(), s);
         } finally {
             Files.deleteIfExists(out);
         }
@@ -203,8 +203,15 @@ public final class StraceRunner {
         }
     }
 
-    /** fds whose file the trace did not show (opened before it started): ask /proc/PID/fd/N while it lives. */
-    private Map<Integer, String> resolveFds(int pid, TraceSummary s) {
+    /**
+     * Fills in the files of fds the trace did not name (no -y, and opened before the trace started) from
+     * /proc/PID/fd/N, while the process lives. An fd may have been reused since: the caller says so.
+     */
+    public static TraceSummary withProcFds(KernelFiles files, int pid, TraceSummary s) {
+        return s.withPaths(resolveFds(files, pid, s));
+    }
+
+    private static Map<Integer, String> resolveFds(KernelFiles files, int pid, TraceSummary s) {
         Map<Integer, String> out = new HashMap<>();
         for (FileTime f : s.files()) {
             if (f.path() != null || out.containsKey(f.fd())) {

@@ -159,6 +159,37 @@ class StraceLiveTest {
         assertAliveAndDetached(target);
     }
 
+    @Test
+    void slowCallNamesTheFileAlsoWhenOnlyProcFdKnowsIt() throws Exception {
+        Path file = tmp.resolve("data.bin");
+        Files.write(file, new byte[4096]);
+        Process p = start(List.of(gcc("preadloop.c").toString(), file.toString()));
+        // pread of a cached file takes microseconds: a 1 µs limit makes it "slow" so the naming can be checked
+        Path config = Files.writeString(tmp.resolve("t.conf"), "syscall.slow.mean-ms = 0.001\n");
+        Cli.Run live = Cli.run("strace", "-p", Long.toString(p.pid()), "-s", "1", "--json", "--config", config.toString());
+        assertThat(live.exit()).as(live.err()).isZero();
+        JsonNode slow = JSON.readTree(live.out()).get("findings").get(0);
+        assertThat(slow.get("id").asText()).isEqualTo("syscall.slow");
+        assertThat(slow.get("title").asText()).startsWith("pread64 of " + file);
+
+        // a saved trace without -y: the fd was opened before the trace, so only /proc/PID/fd knows the file
+        Path saved = tmp.resolve("saved.txt");
+        Process strace = new ProcessBuilder("timeout", "--signal=INT", "1", StraceRunner.findOnPath().orElseThrow()
+                .toString(), "-tt", "-T", "-o", saved.toString(), "-p", Long.toString(p.pid())).inheritIO().start();
+        assertThat(strace.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertAliveAndDetached(p);
+        JsonNode without = JSON.readTree(Cli.run("strace", "parse", saved.toString(), "--json").out());
+        assertThat(without.get("trace").get("files").get(0).get("path").isNull()).isTrue();
+        Cli.Run named = Cli.run("strace", "parse", saved.toString(), "--pid", Long.toString(p.pid()), "--json",
+                "--config", config.toString());
+        assertThat(named.exit()).as(named.err()).isZero();
+        JsonNode doc = JSON.readTree(named.out());
+        assertThat(doc.get("trace").get("files").get(0).get("path").asText()).isEqualTo(file.toString());
+        assertThat(doc.get("findings").get(0).get("title").asText()).startsWith("pread64 of " + file);
+        assertThat(doc.get("findings").get(0).get("evidence").findValuesAsText("source"))
+                .contains("/proc/" + p.pid() + "/fd/3");
+    }
+
     // ---- bad input
 
     @Test

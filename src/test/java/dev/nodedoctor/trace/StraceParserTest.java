@@ -100,6 +100,17 @@ class StraceParserTest {
     }
 
     @Test
+    void killedBySignalWithSecondStamps() {
+        TraceSummary t = StraceFixtures.parse("bash-killed-f-t.txt");
+        assertThat(t.unparsed()).isZero();
+        assertThat(t.exits()).isEqualTo(2); // "+++ killed by SIGKILL +++" and "+++ exited with 0 +++"
+        assertThat(t.signals()).isEqualTo(1);
+        assertThat(t.syscall("kill").orElseThrow().calls()).isEqualTo(1);
+        assertThat(t.syscall("execve").orElseThrow().calls()).isEqualTo(1); // the killed child never got to exec
+        assertThat(t.syscall("read").map(SyscallStats::seconds).orElseThrow()).isNaN(); // no -T
+    }
+
+    @Test
     void pidPrefixOfStderrOutput() {
         TraceSummary t = StraceFixtures.parse("bash-stderr-pid-prefix.txt.gz");
         assertThat(t.unparsed()).isZero();
