@@ -67,7 +67,7 @@ public final class StraceParseCommand implements Callable<Integer> {
                 if (!files.exists("/proc/" + pid + "/fd")) {
                     throw new UserError(ExitCode.BAD_INPUT, "--pid " + pid + ": no such process");
                 }
-                t = StraceRunner.withProcFds(files, pid, t).forRun(t.source(), pid, t.seconds(),
+                t = StraceRunner.withProcFds(files, pid, t).forRun(t.source(), pid, StraceRunner.comm(files, pid), t.seconds(),
                         java.util.List.of("files of fds not named in the trace are from /proc/" + pid
                                 + "/fd now: an fd closed and reused since would name another file"));
             }

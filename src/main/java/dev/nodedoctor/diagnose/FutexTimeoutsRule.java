@@ -70,15 +70,13 @@ public final class FutexTimeoutsRule implements Rule {
         double share = t.futexWaits() == 0 ? 0 : (double) t.futexTimeouts() / t.futexWaits();
         ev.add(Evidence.text("share that timed out", TraceRules.pct(share), src));
         SyscallStats futex = t.syscall("futex").orElse(null);
-        double timeShare = Double.NaN;
         if (futex != null) {
             long calls = t.totalCalls();
             ev.add(Evidence.text("futex share of all calls", TraceRules.pct((double) futex.calls() / Math.max(1, calls)),
                     src));
             double total = t.totalSeconds();
             if (total > 0 && !Double.isNaN(futex.seconds())) {
-                timeShare = futex.seconds() / total;
-                ev.add(Evidence.text("futex share of syscall time", TraceRules.pct(timeShare), src));
+                ev.add(Evidence.text("futex share of syscall time", TraceRules.pct(futex.seconds() / total), src));
             }
         }
         t.threads().stream().filter(th -> th.errors() > 0).limit(3).forEach(th -> ev.add(

@@ -10,7 +10,10 @@ final class TraceRules {
     }
 
     static String subject(TraceSummary t) {
-        return t.pid() > 0 ? "pid " + t.pid() : "trace " + t.source();
+        if (t.pid() <= 0) {
+            return "trace " + t.source();
+        }
+        return t.process() == null ? "pid " + t.pid() : Subjects.process(t.pid(), t.process());
     }
 
     /** Per second over the trace window, or NaN when the trace has no clock (a lone -c table). */

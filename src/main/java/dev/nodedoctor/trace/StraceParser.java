@@ -515,14 +515,14 @@ public final class StraceParser {
                     + (examples.isEmpty() ? "" : ", e.g. " + String.join(" | ", examples)));
         }
         if (calls.isEmpty() && table.isEmpty()) {
-            n.add("no system calls found: not strace output, or strace saw none");
+            n.add("no system calls in the input (not strace output, or the process made none)");
         }
         n.addAll(notes);
         if (seams > 0) {
             n.add("the timestamps jump " + seams + " time(s) (back, or forward by over an hour): several traces in "
                     + "one file? The window counts only the steady parts");
         }
-        return new TraceSummary(source, 0, stats, table, ts, futexWaits, futexTimeouts, fs,
+        return new TraceSummary(source, 0, null, stats, table, ts, futexWaits, futexTimeouts, fs,
                 stamped && window > 0 ? window : Double.NaN, signals, exits,
                 lines, unparsed, n);
     }

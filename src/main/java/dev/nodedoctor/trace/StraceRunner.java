@@ -129,7 +129,7 @@ public final class StraceRunner {
             if (!files.exists("/proc/" + r.pid() + "/stat")) {
                 notes.add("process " + r.pid() + " ended during the trace");
             }
-            s = s.forRun(String.join(" ", cmd.subList(0, cmd.indexOf("-o"))) + " -p " + r.pid(), r.pid(),
+            s = s.forRun(String.join(" ", cmd.subList(0, cmd.indexOf("-o"))) + " -p " + r.pid(), r.pid(), comm(r.pid()),
                     Math.min(traced, r.duration().toNanos() / 1e9 + GRACE.toSeconds()), notes);
             return withProcFds(files, r.pid(), s);
         } finally {
@@ -193,6 +193,19 @@ public final class StraceRunner {
         return yama + "tracing another user's process needs root or CAP_SYS_PTRACE (sudo nodedoctor strace ..., "
                 + "or in a pod securityContext.capabilities.add: [SYS_PTRACE]); a process already traced (by gdb, "
                 + "another strace) cannot be traced twice";
+    }
+
+    /** The process name, as in /proc/PID/comm (what ps and top show); null when it is gone. */
+    String comm(int pid) {
+        return comm(files, pid);
+    }
+
+    public static String comm(KernelFiles files, int pid) {
+        try {
+            return files.readText("/proc/" + pid + "/comm").strip();
+        } catch (KernelFileException e) {
+            return null;
+        }
     }
 
     private int threads(int pid) {

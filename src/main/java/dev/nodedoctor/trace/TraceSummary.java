@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param source        the file parsed or the strace command run, for the evidence
  * @param pid           the traced process when known (live runs), else 0
+ * @param process       its name ({@code /proc/PID/comm}) when known, else null
  * @param lineStats     per syscall from the line output, most time first (calls first when untimed); empty
  *                      when the input had no line output
  * @param tableStats    per syscall from a {@code -c} table, in its order (most time first); empty without one
@@ -26,7 +27,7 @@ import java.util.Optional;
  * @param unparsed      lines that were not strace output (counted, the first few kept in notes)
  * @param notes         what the reader should know: truncation, unmatched lines, strace's own messages
  */
-public record TraceSummary(String source, int pid, List<SyscallStats> lineStats, List<SyscallStats> tableStats,
+public record TraceSummary(String source, int pid, String process, List<SyscallStats> lineStats, List<SyscallStats> tableStats,
                            List<ThreadStats> threads, long futexWaits, long futexTimeouts, List<FileTime> files,
                            double seconds, long signals, long exits, long lines, long unparsed,
                            List<String> notes) {
@@ -70,15 +71,16 @@ public record TraceSummary(String source, int pid, List<SyscallStats> lineStats,
         for (FileTime f : files) {
             out.add(f.path() == null && byFd.containsKey(f.fd()) ? f.withPath(byFd.get(f.fd())) : f);
         }
-        return new TraceSummary(source, pid, lineStats, tableStats, threads, futexWaits, futexTimeouts, out,
+        return new TraceSummary(source, pid, process, lineStats, tableStats, threads, futexWaits, futexTimeouts, out,
                 seconds, signals, exits, lines, unparsed, notes);
     }
 
     /** A copy for a live run: the pid traced, the command, the traced time and notes of the runner. */
-    public TraceSummary forRun(String command, int tracedPid, double tracedSeconds, List<String> moreNotes) {
+    public TraceSummary forRun(String command, int tracedPid, String name, double tracedSeconds,
+                               List<String> moreNotes) {
         List<String> n = new ArrayList<>(notes);
         n.addAll(moreNotes);
-        return new TraceSummary(command, tracedPid, lineStats, tableStats, threads, futexWaits, futexTimeouts, files,
+        return new TraceSummary(command, tracedPid, name, lineStats, tableStats, threads, futexWaits, futexTimeouts, files,
                 tracedSeconds, signals, exits, lines, unparsed, n);
     }
 }
