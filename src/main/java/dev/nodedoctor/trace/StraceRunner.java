@@ -182,7 +182,8 @@ public final class StraceRunner {
         } catch (KernelFileException e) {
             // no Yama on this kernel: only the capability and uid rules apply
         }
-        String yama = scope == null ? "this kernel has no Yama LSM (kernel.yama.ptrace_scope absent), so "
+        String yama = scope == null ? "this kernel has no Yama LSM (kernel.yama.ptrace_scope absent; where it "
+                + "exists, 1 allows tracing only descendants, 2 only with CAP_SYS_PTRACE, 3 not at all), so "
                 : "kernel.yama.ptrace_scope is " + scope + " (" + switch (scope) {
                     case "0" -> "any process of the same user may be traced";
                     case "1" -> "only descendants, unless the target allows it: run as root or with CAP_SYS_PTRACE";
