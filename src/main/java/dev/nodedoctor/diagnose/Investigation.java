@@ -7,6 +7,7 @@ import dev.nodedoctor.sample.Sampler;
 import dev.nodedoctor.sample.SelfCost;
 import dev.nodedoctor.sample.Snapshot;
 import dev.nodedoctor.sys.KernelFiles;
+import dev.nodedoctor.trace.TraceSummary;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,18 @@ public final class Investigation {
     }
 
 
+    /** Evidence gathered alongside the sampling window (a strace of one process), awaited after it. */
+    public interface Gathering<T> {
+        Part<T> await() throws InterruptedException;
+    }
+
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
+        return run(files, window, thresholds, () -> Part.absent(Observations.TRACE_NOT_GATHERED));
+    }
+
+    /** @param trace started by the caller before this call, so it covers the same window as the samples */
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds, Gathering<TraceSummary> trace)
+            throws InterruptedException {
         CgroupLayout layout = CgroupLayout.discover(files);
         Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
         Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
@@ -55,8 +67,14 @@ public final class Investigation {
             notes.add("this tree holds one moment, so there are no rates (CPU %, throttling): capture with "
                     + "`nodedoctor capture --duration 2s` or run on the live node");
         }
-        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString(),
-                second.memory() == null ? Part.absent("memory was not sampled") : Part.of(second.memory()));
+        Part<TraceSummary> traced = trace.await();
+        Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
+                .slowReads(files.slowReads()).root(files.root().toString()).trace(traced);
+        if (second.memory() != null) {
+            b.memory(Part.of(second.memory()));
+        }
+        Observations obs = b.build();
+        traced.get().ifPresent(t -> t.notes().forEach(n -> notes.add("strace: " + n)));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());
         SelfCost self;

@@ -4,6 +4,7 @@ import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
+import dev.nodedoctor.trace.TraceSummary;
 
 import java.util.List;
 
@@ -16,11 +17,65 @@ import java.util.List;
  * @param slowReads kernel files that were slow to read or timed out during the run
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
  * @param memory    host and cgroup memory at the end of the window
+ * @param trace     the system calls of one process (strace), gathered with {@code diagnose --pid PID --trace}
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
-                           Part<MemoryState> memory) {
+                           Part<MemoryState> memory, Part<TraceSummary> trace) {
+    public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
         slowReads = List.copyOf(slowReads);
     }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds observations part by part; a part nobody set is absent ("not gathered"). Callers that gather one
+     * kind of evidence (strace alone, a kernel log file) set only theirs.
+     */
+    public static final class Builder {
+        private Part<Delta> cpu = Part.absent("CPU was not sampled");
+        private CgroupLayout layout;
+        private List<ReadTiming> slowReads = List.of();
+        private String root = "/";
+        private Part<MemoryState> memory = Part.absent("memory was not sampled");
+        private Part<TraceSummary> trace = Part.absent(TRACE_NOT_GATHERED);
+
+        public Builder cpu(Part<Delta> v) {
+            cpu = v;
+            return this;
+        }
+
+        public Builder layout(CgroupLayout v) {
+            layout = v;
+            return this;
+        }
+
+        public Builder slowReads(List<ReadTiming> v) {
+            slowReads = v;
+            return this;
+        }
+
+        public Builder root(String v) {
+            root = v;
+            return this;
+        }
+
+        public Builder memory(Part<MemoryState> v) {
+            memory = v;
+            return this;
+        }
+
+        public Builder trace(Part<TraceSummary> v) {
+            trace = v;
+            return this;
+        }
+
+        public Observations build() {
+            return new Observations(cpu, layout, slowReads, root, memory, trace);
+        }
+    }
+
 }

@@ -12,7 +12,8 @@ public final class RuleCatalogue {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
                 new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
-                new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t));
+                new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
+                new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -46,6 +47,13 @@ public final class RuleCatalogue {
         out.add(StatReadSlowRule.CRITICAL_MS);
         out.add(SoftirqStormRule.RATE);
         out.add(SoftirqStormRule.SHARE);
+        out.add(FutexTimeoutsRule.PER_SECOND);
+        out.add(FutexTimeoutsRule.MIN_COUNT);
+        out.add(SyscallErrorStormRule.PER_SECOND);
+        out.add(SyscallErrorStormRule.RATIO);
+        out.add(SyscallErrorStormRule.MIN_COUNT);
+        out.add(SlowSyscallRule.MEAN_MS);
+        out.add(SlowSyscallRule.MIN_CALLS);
         return List.copyOf(out);
     }
 
