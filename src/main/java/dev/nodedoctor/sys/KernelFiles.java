@@ -55,6 +55,7 @@ public final class KernelFiles implements AutoCloseable {
     private final Deque<ReadTiming> slowReads = new ArrayDeque<>();
     private Reader reader;
     private volatile ReadRecorder recorder;
+    private volatile int keepOpen;
     private volatile boolean closed;
 
     private KernelFiles(Path root, Duration deadline, Duration slow) {
@@ -96,6 +97,18 @@ public final class KernelFiles implements AutoCloseable {
 
     public Duration slowThreshold() {
         return Duration.ofNanos(slowNanos);
+    }
+
+    /**
+     * Keeps up to {@code budget} files open between reads and re-reads them from offset 0, for loops that read
+     * the same files every pass (`top`, the agent). 0 (the default) opens and closes every file. Kept
+     * descriptors are closed when the reader thread ends or is abandoned.
+     */
+    public void keepOpen(int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must not be negative");
+        }
+        this.keepOpen = budget;
     }
 
     public void record(ReadRecorder recorder) {
@@ -373,6 +386,8 @@ public final class KernelFiles implements AutoCloseable {
         volatile Request<?> current;
         volatile boolean abandoned;
         private byte[] buffer = new byte[16 << 10];
+        /** Descriptors kept open between passes (see {@link #keepOpen(int)}), least recently used first. */
+        private final java.util.LinkedHashMap<String, FileChannel> openFiles = new java.util.LinkedHashMap<>(64, 0.75f, true);
 
         Reader() {
             thread = new Thread(this, "nodedoctor-kernel-reader-" + readerSerial.incrementAndGet());
@@ -411,6 +426,7 @@ public final class KernelFiles implements AutoCloseable {
             } catch (InterruptedException e) {
                 // closed
             } finally {
+                closeAll();
                 if (abandoned) {
                     hungReaders.decrementAndGet();
                 }
@@ -465,25 +481,75 @@ public final class KernelFiles implements AutoCloseable {
         }
 
         private int readFile(Path file, String path) throws KernelFileException {
+            int budget = keepOpen;
+            if (budget > 0) {
+                return readKeepingOpen(file, path, budget);
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                int n = 0;
-                while (true) {
-                    if (n == buffer.length) {
-                        if (buffer.length >= MAX_FILE_BYTES) {
-                            throw new KernelFileException(KernelFileException.Kind.TOO_LARGE, path,
-                                    "more than " + (MAX_FILE_BYTES >> 20) + " MiB");
-                        }
-                        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
-                    }
-                    int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
-                    if (got < 0) {
-                        return n;
-                    }
-                    n += got;
-                }
+                return readFrom(ch, path);
             } catch (IOException e) {
                 throw translate(e, path);
             }
+        }
+
+        /**
+         * Re-reads a file through a descriptor kept open from an earlier pass (pread at offset 0: procfs and
+         * cgroupfs build fresh text on each read). Open and close are most of the cost of reading a small
+         * kernel file; a descriptor of /proc/PID/stat stays bound to that process, so a reused pid can never be
+         * read through it — an exited process reads as ESRCH, and the path is then opened afresh once.
+         */
+        private int readKeepingOpen(Path file, String path, int budget) throws KernelFileException {
+            FileChannel cached = openFiles.get(path);
+            if (cached != null) {
+                try {
+                    return readFrom(cached, path);
+                } catch (IOException e) {
+                    closeQuietly(openFiles.remove(path)); // gone (ESRCH, ENODEV): try the path once more below
+                }
+            }
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ);
+                int n = readFrom(ch, path);
+                openFiles.put(path, ch);
+                while (openFiles.size() > budget) {
+                    var eldest = openFiles.entrySet().iterator().next();
+                    closeQuietly(eldest.getValue());
+                    openFiles.remove(eldest.getKey());
+                }
+                return n;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw translate(e, path);
+            } catch (KernelFileException e) {
+                closeQuietly(ch);
+                throw e;
+            }
+        }
+
+        private int readFrom(FileChannel ch, String path) throws IOException, KernelFileException {
+            int n = 0;
+            while (true) {
+                if (n == buffer.length) {
+                    if (buffer.length >= MAX_FILE_BYTES) {
+                        throw new KernelFileException(KernelFileException.Kind.TOO_LARGE, path,
+                                "more than " + (MAX_FILE_BYTES >> 20) + " MiB");
+                    }
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n), n);
+                if (got < 0) {
+                    return n;
+                }
+                n += got;
+            }
+        }
+
+        private void closeAll() {
+            for (FileChannel ch : openFiles.values()) {
+                closeQuietly(ch);
+            }
+            openFiles.clear();
         }
 
         private <E> List<E> readEach(Path dir, String path, String fileName, Parser<E> parser) throws KernelFileException {
@@ -568,6 +634,16 @@ public final class KernelFiles implements AutoCloseable {
                 rec.directory(path);
             }
             return Collections.unmodifiableList(names);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing a procfs descriptor cannot lose data
+            }
         }
     }
 
