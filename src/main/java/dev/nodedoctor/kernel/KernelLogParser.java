@@ -304,12 +304,14 @@ public final class KernelLogParser {
         }
         if (q < s.length() && s.charAt(q) == '[') {
             int close = s.indexOf(']', q);
-            if (close > q) {
-                String tag = s.substring(q + 1, close).trim();
-                if (tag.length() >= 2 && (tag.charAt(0) == 'T' || tag.charAt(0) == 'C') && digits(tag, 1)) {
-                    caller[0] = tag;
-                    p = close + 1;
-                }
+            int a = q + 1;
+            while (a < close && s.charAt(a) == ' ') {
+                a++;
+            }
+            // "[T123]" / "[  C1]": a letter T or C and digits, nothing else
+            if (close > a + 1 && (s.charAt(a) == 'T' || s.charAt(a) == 'C') && allDigits(s, a + 1, close)) {
+                caller[0] = s.substring(a, close);
+                p = close + 1;
             }
         }
         if (p < s.length() && s.charAt(p) == ' ') {
@@ -429,6 +431,16 @@ public final class KernelLogParser {
     private static boolean isBlank(String s, int n) {
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
                 return false;
             }
         }

@@ -58,6 +58,9 @@ public final class OomReportParser {
     private static final Pattern REAPED = Pattern.compile(
             "^oom_reaper: reaped process (\\d+) \\((.*)\\), now anon-rss:(\\d+)kB, file-rss:(\\d+)kB, shmem-rss:(\\d+)kB");
     private static final Pattern GROUP = Pattern.compile("^Tasks in (.*) are going to be killed due to memory\\.oom\\.group set");
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
+    private static final Pattern COMMA = Pattern.compile(", ");
+    private static final Pattern SCORE = Pattern.compile("score (\\d+)");
     private static final Pattern OLD_UID = Pattern.compile("^, UID (\\d+),");
     private static final Pattern SWAP = Pattern.compile("^(Free|Total) swap\\s+=\\s+(\\d+)kB");
     private static final Pattern PAGES = Pattern.compile("^(\\d+) pages (RAM|reserved)$");
@@ -325,6 +328,13 @@ public final class OomReportParser {
     }
 
     private void abandonQuiet() {
+        boolean any = false;
+        for (int i = 0; i < open.size() && !any; i++) {
+            any = lines - open.get(i).lastSeen > ABANDON_AFTER_LINES;
+        }
+        if (!any) {
+            return; // the usual case, checked without copying the list
+        }
         for (Iterator<Builder> it = new ArrayList<>(open).iterator(); it.hasNext(); ) {
             Builder b = it.next();
             if (lines - b.lastSeen > ABANDON_AFTER_LINES) {
@@ -424,7 +434,7 @@ public final class OomReportParser {
         void parseTrigger(String s) {
             int at = s.indexOf(" invoked oom-killer:");
             comm = s.substring(0, at);
-            for (String part : s.substring(at + " invoked oom-killer:".length()).split(", ")) {
+            for (String part : COMMA.split(s.substring(at + " invoked oom-killer:".length()))) {
                 String p = part.strip();
                 int eq = p.indexOf('=');
                 if (eq < 0) {
@@ -478,7 +488,7 @@ public final class OomReportParser {
             if (s.startsWith("Memory cgroup stats for ")) {
                 return true;
             }
-            if (COUNTER.matcher(s).find()) {
+            if (s.contains(": usage ") && COUNTER.matcher(s).find()) {
                 String name = s.substring(0, s.indexOf(':'));
                 return !counters.containsKey(name);
             }
@@ -491,7 +501,8 @@ public final class OomReportParser {
             if (s.startsWith("Out of memory and no killable processes")) {
                 return true;
             }
-            if (memInfoPages != null && (SWAP.matcher(s).find() || PAGES.matcher(s).find())) {
+            if (memInfoPages != null && (s.endsWith("kB") && SWAP.matcher(s).find()
+                    || s.contains(" pages ") && PAGES.matcher(s).find())) {
                 return true;
             }
             return false;
@@ -525,24 +536,24 @@ public final class OomReportParser {
                 kernelRelease = release(m.group(4));
                 return;
             }
-            if ((m = CPUSET_LINE.matcher(s)).find() && !s.startsWith("oom-kill:")) {
+            if (s.contains(" cpuset=") && (m = CPUSET_LINE.matcher(s)).find() && !s.startsWith("oom-kill:")) {
                 cpuset = m.group(2);
                 memsAllowed = m.group(3);
                 return;
             }
-            if ((m = TASK_IN.matcher(s)).find()) {
+            if (s.startsWith("Task in ") && (m = TASK_IN.matcher(s)).find()) {
                 taskMemcg = m.group(1);
                 oomMemcg = m.group(2);
                 sawMemcg = true;
                 return;
             }
-            if ((m = COUNTER.matcher(s)).find()) {
+            if (s.contains(": usage ") && (m = COUNTER.matcher(s)).find()) {
                 counters.put(m.group(1), new MemoryCounter(m.group(1), Long.parseLong(m.group(2)),
                         Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
                 sawMemcg = true;
                 return;
             }
-            if ((m = STATS_FOR.matcher(s)).find()) {
+            if (s.startsWith("Memory cgroup stats for ") && (m = STATS_FOR.matcher(s)).find()) {
                 sawMemcg = true;
                 Map<String, Long> values = new LinkedHashMap<>();
                 stats.add(new MemcgStats(m.group(1), values));
@@ -561,7 +572,7 @@ public final class OomReportParser {
                 return;
             }
             if (section == Section.MEMINFO && memInfoLine(s)) {
-                for (String tok : s.split("\\s+")) {
+                for (String tok : BLANKS.split(s)) {
                     int c = tok.indexOf(':');
                     if (c > 0 && c < tok.length() - 1 && digitsOnly(tok, c + 1)) {
                         memInfoPages.put(tok.substring(0, c), Long.parseLong(tok.substring(c + 1)));
@@ -569,7 +580,7 @@ public final class OomReportParser {
                 }
                 return;
             }
-            if ((m = SWAP.matcher(s)).find()) {
+            if (s.endsWith("kB") && (m = SWAP.matcher(s)).find()) {
                 if (m.group(1).equals("Free")) {
                     freeSwapKb = Long.parseLong(m.group(2));
                 } else {
@@ -577,7 +588,7 @@ public final class OomReportParser {
                 }
                 return;
             }
-            if ((m = PAGES.matcher(s)).find()) {
+            if (s.contains(" pages ") && (m = PAGES.matcher(s)).find()) {
                 if (m.group(2).equals("RAM")) {
                     ramPages = Long.parseLong(m.group(1));
                 } else {
@@ -599,7 +610,7 @@ public final class OomReportParser {
                 close(this, true);
                 return;
             }
-            if ((m = KILL.matcher(s)).find()) {
+            if (s.contains("Kill") && (m = KILL.matcher(s)).find()) {
                 boolean memcgPrefix = m.group(1) != null && m.group(1).startsWith("Memory cgroup");
                 boolean globalPrefix = m.group(1) != null && m.group(1).startsWith("Out of memory");
                 sawMemcg |= memcgPrefix;
@@ -607,7 +618,7 @@ public final class OomReportParser {
                 if (m.group(2) == null) {
                     // "Kill process P (x) score S or sacrifice child": the selection; the kill follows
                     selectedPid = Integer.parseInt(m.group(3));
-                    Matcher sc = Pattern.compile("score (\\d+)").matcher(m.group(5));
+                    Matcher sc = SCORE.matcher(m.group(5));
                     selectedScore = sc.find() ? Integer.valueOf(sc.group(1)) : null;
                     return;
                 }
@@ -631,7 +642,7 @@ public final class OomReportParser {
 
         private void oneLineStats(String rest, Map<String, Long> values) {
             // 3.x / 4.x: "cache:0KB rss:980KB rss_huge:0KB …"
-            for (String tok : rest.split("\\s+")) {
+            for (String tok : BLANKS.split(rest)) {
                 int c = tok.indexOf(':');
                 if (c <= 0) {
                     continue;
@@ -650,7 +661,7 @@ public final class OomReportParser {
 
         private void header(String s) {
             String cols = s.substring(s.indexOf(']') + 1).strip();
-            columns = new ArrayList<>(List.of(cols.split("\\s+")));
+            columns = new ArrayList<>(List.of(BLANKS.split(cols)));
             section = Section.TABLE;
         }
 
@@ -795,7 +806,7 @@ public final class OomReportParser {
 
     /** The kernel release is the word before "#build" at the end of the CPU line. */
     private static String release(String tail) {
-        String[] words = tail.strip().split("\\s+");
+        String[] words = BLANKS.split(tail.strip());
         for (int i = 1; i < words.length; i++) {
             if (words[i].startsWith("#")) {
                 return words[i - 1];
