@@ -158,6 +158,33 @@ public final class KernelFiles implements AutoCloseable {
         return enqueue(new Request<>(Op.READ, path, parser));
     }
 
+    /**
+     * Reads a file that may never reach its end, such as {@code /dev/kmsg}: read(2) is repeated until the file
+     * ends or until no data has come for {@code idle}, and everything read so far is then parsed as one text.
+     * <p>
+     * Why an idle timeout: {@code /dev/kmsg} hands out one record per read(2) and, at the end of the ring,
+     * blocks until the kernel logs something new; only O_NONBLOCK turns that into EAGAIN, and the JDK cannot
+     * open a file with O_NONBLOCK. The records already in the ring come back at memory speed (microseconds
+     * apart), so a pause of {@code idle} means "the ring is drained". The reader blocked in that last read is
+     * then interrupted: a {@link FileChannel} is interruptible, the JDK signals the blocked thread, the read
+     * returns EINTR and the channel closes, and the reader thread goes on serving the queue.
+     * <p>
+     * The deadline applies to each read, not to the whole stream: a stream that keeps delivering is read until
+     * {@link #MAX_FILE_BYTES}, then what was read is returned. EPIPE from a read (kmsg: the record at our
+     * position was overwritten before we got to it) is skipped; the record sequence numbers show the gap.
+     * A regular file (a saved log under {@code --root}) simply ends at EOF.
+     */
+    public <T> T readUntilIdle(String path, Duration idle, Parser<T> parser) throws KernelFileException {
+        long idleNanos = idle.toNanos();
+        if (idleNanos <= 0 || idleNanos >= deadlineNanos) {
+            throw new IllegalArgumentException("the idle timeout must be positive and below the read deadline "
+                    + deadline() + ", not " + idle);
+        }
+        Request<T> r = new Request<>(Op.READ_UNTIL_IDLE, path, parser);
+        r.idleNanos = idleNanos;
+        return enqueue(r).get();
+    }
+
     /** The names in a directory (not sorted), through the reader thread so a hung readdir cannot stall us. */
     public List<String> list(String dir) throws KernelFileException {
         return enqueue(new Request<List<String>>(Op.LIST, dir, null)).get();
@@ -268,7 +295,19 @@ public final class KernelFiles implements AutoCloseable {
                 return;
             }
             Request<?> current = r.current;
-            if (current != null && System.nanoTime() - current.startedAt > deadlineNanos) {
+            if (current != null && current.idleNanos > 0) {
+                // a streaming read: quiet for `idle` means drained; interrupt the read that waits for more
+                if (!current.idleStop && System.nanoTime() - current.progressAt > current.idleNanos) {
+                    current.idleStop = true;
+                    r.thread.interrupt();
+                }
+                if (System.nanoTime() - current.progressAt <= deadlineNanos) {
+                    return;
+                }
+                // the interrupt did not free the reader within the deadline: treat it as a stuck read
+            }
+            if (current != null && System.nanoTime() - current.startedAt > deadlineNanos
+                    && (current.idleNanos == 0 || System.nanoTime() - current.progressAt > deadlineNanos)) {
                 r.abandoned = true;
                 hungReaders.incrementAndGet();
                 reader = null;
@@ -306,13 +345,17 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER }
+    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER, READ_UNTIL_IDLE }
 
     private final class Request<T> implements Pending<T> {
         final Op op;
         final String path;
         final Parser<T> parser;
         volatile long startedAt;
+        /** READ_UNTIL_IDLE: when the last data arrived, the idle timeout, and whether we interrupted it. */
+        volatile long progressAt;
+        long idleNanos;
+        volatile boolean idleStop;
         int maxDepth;
         String eachFile;
         Parser<?> eachParser;
@@ -413,11 +456,17 @@ public final class KernelFiles implements AutoCloseable {
                             return;
                         }
                         r.startedAt = System.nanoTime();
+                        r.progressAt = r.startedAt;
                         current = r;
                     }
                     serve(r);
                     synchronized (lock) {
                         current = null;
+                        if (r.idleStop && !closed) {
+                            // an idle-stop interrupt may land after the read returned: never let it reach
+                            // queue.poll, where it would look like close()
+                            Thread.interrupted();
+                        }
                         if (abandoned) {
                             return; // the kernel let go of us after we were replaced: leave
                         }
@@ -475,6 +524,13 @@ public final class KernelFiles implements AutoCloseable {
                     return (T) readEach(file, r.path, r.eachFile, r.eachParser);
                 case BARRIER:
                     return null;
+                case READ_UNTIL_IDLE:
+                    int got = readUntilIdle(file, r);
+                    try {
+                        return r.parser.parse(buffer, got);
+                    } catch (Parser.MalformedException e) {
+                        throw new KernelFileException(KernelFileException.Kind.MALFORMED, r.path, e.getMessage());
+                    }
                 default:
                     throw new IllegalStateException(r.op.toString());
             }
@@ -550,6 +606,52 @@ public final class KernelFiles implements AutoCloseable {
                 closeQuietly(ch);
             }
             openFiles.clear();
+        }
+
+        /** Largest record /dev/kmsg hands out in one read; a smaller buffer gets EINVAL. */
+        private static final int MIN_RECORD_ROOM = 16 << 10;
+
+        private int readUntilIdle(Path file, Request<?> r) throws KernelFileException {
+            int n = 0;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (n < MAX_FILE_BYTES) {
+                    if (buffer.length - n < MIN_RECORD_ROOM) {
+                        buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_FILE_BYTES + MIN_RECORD_ROOM));
+                    }
+                    int got;
+                    try {
+                        got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+                    } catch (java.nio.channels.ClosedByInterruptException e) {
+                        if (r.idleStop) {
+                            return n; // drained: the read that waited for more was interrupted on purpose
+                        }
+                        throw new KernelFileException(KernelFileException.Kind.IO, r.path, "interrupted");
+                    } catch (IOException e) {
+                        if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                            continue; // EPIPE: records overwritten before we read them; the next read goes on
+                        }
+                        throw e;
+                    }
+                    if (got < 0) {
+                        return n;
+                    }
+                    n += got;
+                    r.progressAt = System.nanoTime();
+                }
+                return n;
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                if (r.idleStop) {
+                    return n;
+                }
+                throw new KernelFileException(KernelFileException.Kind.IO, r.path, "interrupted");
+            } catch (IOException e) {
+                throw translate(e, r.path);
+            } finally {
+                ReadRecorder rec = recorder;
+                if (rec != null && n > 0) {
+                    rec.file(r.path, buffer, n);
+                }
+            }
         }
 
         private <E> List<E> readEach(Path dir, String path, String fileName, Parser<E> parser) throws KernelFileException {
