@@ -1,6 +1,8 @@
 package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.probe.HiccupReport;
+import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
@@ -16,9 +18,11 @@ import java.util.List;
  * @param slowReads kernel files that were slow to read or timed out during the run
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
  * @param memory    host and cgroup memory at the end of the window
+ * @param hiccup    scheduling-latency meter run over the window (live only)
+ * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
-                           Part<MemoryState> memory) {
+                           Part<MemoryState> memory, Part<HiccupReport> hiccup, Part<TcpCounters> tcp) {
 
     public Observations {
         slowReads = List.copyOf(slowReads);

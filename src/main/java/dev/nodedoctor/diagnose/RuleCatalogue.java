@@ -12,7 +12,7 @@ public final class RuleCatalogue {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
                 new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
-                new OomRecentRule());
+                new OomRecentRule(), new HiccupRule(t), new SynRetransmitRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -39,6 +39,12 @@ public final class RuleCatalogue {
         out.add(ShmemRule.SHARE);
         out.add(RssVsWorkingSetRule.MIN_GAP_MIB);
         out.add(RssVsWorkingSetRule.RATIO);
+        out.add(HiccupRule.P999_MS);
+        out.add(HiccupRule.MAX_MS);
+        out.add(HiccupRule.CRITICAL_MAX_MS);
+        out.add(SynRetransmitRule.SHARE);
+        out.add(SynRetransmitRule.CRITICAL_SHARE);
+        out.add(SynRetransmitRule.MIN_COUNT);
         return List.copyOf(out);
     }
 
