@@ -10,14 +10,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code kernel.hiccup}: a thread that asked to sleep 1 ms woke up much later. Every thread on the node that
+ * {@code kernel.hiccup}: a thread that asked to sleep a few ms woke up much later. Every thread on the node that
  * waits for a timer or a wake-up (request handlers, heartbeats, the kernel's own TCP timers in softirq) is
  * delayed the same way, so the stall shows up as latency spikes nobody can find in the application.
  */
 public final class HiccupRule implements Rule {
     public static final String ID = "kernel.hiccup";
     public static final Threshold P999_MS = new Threshold("kernel.hiccup.p999-ms", 10,
-            "99.9th percentile of the wake-up delay of a 1 ms sleeper, milliseconds",
+            "99.9th percentile of the wake-up delay of the meter's sleeper, milliseconds",
             "nodedoctor: a runnable task gets the CPU within one scheduling period (CFS sched_latency 6 ms; "
                     + "EEVDF base_slice 0.75 ms × (1 + log2 CPUs)); cyclictest on an idle generic kernel reports "
                     + "maxima from tens of µs to a few ms (rt-tests, OSADL latency plots)");
@@ -80,7 +80,8 @@ public final class HiccupRule implements Rule {
             ev.add(Evidence.of("of which nodedoctor's own GC", r.gcMillis(), "ms", "JVM GarbageCollectorMXBean"));
         }
         String title = String.format(Locale.ROOT,
-                "Threads wake up late: a 1 ms sleep took up to %.0f ms longer (p99.9 %.1f ms)", max, p999);
+                "Threads wake up late: a %s ms sleep took up to %.0f ms longer (p99.9 %.1f ms)",
+                Evidence.format(r.intervalMicros() / 1000.0), max, p999);
         return Optional.of(new Finding(ID, severity, Subjects.HOST, title, ev,
                 "The meter thread sleeps for " + r.intervalMicros() + " µs again and again and records how much "
                         + "later it wakes. It needs almost no CPU, so a late wake-up means it could not run: "

@@ -54,13 +54,13 @@ public final class SynRetransmitRule implements Rule {
         if (withRetries < thresholds.get(MIN_COUNT) || share < thresholds.get(SHARE)) {
             return Optional.empty();
         }
-        String source = "nodedoctor probe tcp " + r.target();
+        String source = "probe tcp";
         List<Evidence> ev = new ArrayList<>();
         ev.add(Evidence.of("connects with ≥ 1 SYN retry", 100 * share, "%", source));
         ev.add(Evidence.of("connects judged", r.judged(), "", source));
         for (TcpProbeReport.Mode m : r.modes()) {
-            ev.add(Evidence.of("mode " + m.mode(), 100 * m.share(), String.format(Locale.ROOT, "%% (%d, median %.0f ms)",
-                    m.count(), m.medianMillis()), source));
+            ev.add(Evidence.of("mode " + m.mode(), 100 * m.share(), String.format(Locale.ROOT, "%% (%d, median %s ms)",
+                    m.count(), Evidence.format(m.medianMillis())), source));
         }
         if (r.timedOut() > 0) {
             ev.add(Evidence.of("timed out", r.timedOut(), "connects", source));
