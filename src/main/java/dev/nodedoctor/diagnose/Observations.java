@@ -1,6 +1,8 @@
 package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.probe.HiccupReport;
+import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
@@ -18,9 +20,12 @@ import java.util.List;
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
  * @param memory    host and cgroup memory at the end of the window
  * @param trace     the system calls of one process (strace), gathered with {@code diagnose --pid PID --trace}
+ * @param hiccup    scheduling-latency meter run over the window (live only)
+ * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
-                           Part<MemoryState> memory, Part<TraceSummary> trace) {
+                           Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
+                           Part<TcpCounters> tcp) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
@@ -42,6 +47,8 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private String root = "/";
         private Part<MemoryState> memory = Part.absent("memory was not sampled");
         private Part<TraceSummary> trace = Part.absent(TRACE_NOT_GATHERED);
+        private Part<HiccupReport> hiccup = Part.absent("the hiccup meter did not run");
+        private Part<TcpCounters> tcp = Part.absent("TCP counters were not read");
 
         public Builder cpu(Part<Delta> v) {
             cpu = v;
@@ -73,8 +80,18 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
+        public Builder hiccup(Part<HiccupReport> v) {
+            hiccup = v;
+            return this;
+        }
+
+        public Builder tcp(Part<TcpCounters> v) {
+            tcp = v;
+            return this;
+        }
+
         public Observations build() {
-            return new Observations(cpu, layout, slowReads, root, memory, trace);
+            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp);
         }
     }
 

@@ -13,7 +13,8 @@ public final class RuleCatalogue {
                 new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
                 new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
-                new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t));
+                new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t),
+                new HiccupRule(t), new SynRetransmitRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -54,6 +55,12 @@ public final class RuleCatalogue {
         out.add(SyscallErrorStormRule.MIN_COUNT);
         out.add(SlowSyscallRule.MEAN_MS);
         out.add(SlowSyscallRule.MIN_CALLS);
+        out.add(HiccupRule.P999_MS);
+        out.add(HiccupRule.MAX_MS);
+        out.add(HiccupRule.CRITICAL_MAX_MS);
+        out.add(SynRetransmitRule.SHARE);
+        out.add(SynRetransmitRule.CRITICAL_SHARE);
+        out.add(SynRetransmitRule.MIN_COUNT);
         return List.copyOf(out);
     }
 
