@@ -1,6 +1,7 @@
 package dev.nodedoctor.capture;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.kernel.KmsgReader;
 import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Sampler;
 import dev.nodedoctor.sys.KernelFileException;
@@ -68,6 +69,11 @@ public final class Capture {
                 seconds = (sampler.snapshot().monotonicNanos() - t0) / 1e9;
             } else {
                 sampler.snapshot();
+            }
+            try {
+                new KmsgReader(files).read(); // recorded: `oom` and `diagnose` read the copy under --root
+            } catch (KernelFileException e) {
+                skipped.add(e.getMessage());
             }
             for (String path : CONTEXT) {
                 try {

@@ -66,34 +66,9 @@ public final class KernelLogCommand implements Callable<Integer> {
                 throw new UserError(ExitCode.USAGE, "--kind " + k + ": unknown; one of " + String.join(", ", rules.kindsAndGroups()));
             }
         }
-        String source;
-        KernelLogScan scan;
-        if (file == null) {
-            source = KmsgReader.PATH;
-            try (KernelFiles files = kernel.open()) {
-                KernelLog log = new KmsgReader(files).read();
-                scan = KernelLogScan.of(log, rules);
-            }
-        } else if (file.equals("-")) {
-            source = "standard input";
-            scan = scan(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), rules);
-        } else {
-            source = file;
-            Path p = Path.of(file);
-            if (Files.isDirectory(p)) {
-                throw new UserError(ExitCode.BAD_INPUT, file + ": is a directory, not a log file");
-            }
-            // an InputStreamReader replaces bytes that are not UTF-8 instead of failing: logs hold such bytes
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(p), StandardCharsets.UTF_8), 1 << 16)) {
-                scan = scan(in, rules);
-            } catch (NoSuchFileException e) {
-                throw new UserError(ExitCode.BAD_INPUT, file + ": no such file");
-            } catch (AccessDeniedException e) {
-                throw new UserError(ExitCode.PERMISSION, file + ": permission denied");
-            } catch (IOException e) {
-                throw new UserError(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
-            }
-        }
+        KernelLogSource.Loaded loaded = KernelLogSource.load(file, kernel, rules);
+        String source = loaded.name();
+        KernelLogScan scan = loaded.scan();
         List<KernelEvent> events = scan.events().stream()
                 .filter(e -> kinds.isEmpty() || kinds.stream().anyMatch(e::is)).toList();
         PrintWriter out = spec.commandLine().getOut();
@@ -112,13 +87,5 @@ public final class KernelLogCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
-    }
-
-    private static KernelLogScan scan(BufferedReader in, KernelEventRules rules) {
-        try {
-            return KernelLogScan.scan(in, rules);
-        } catch (IOException e) {
-            throw new UserError(ExitCode.BAD_INPUT, e.getMessage());
-        }
     }
 }

@@ -2,6 +2,10 @@ package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.kernel.KernelEventRules;
+import dev.nodedoctor.kernel.KernelLogScan;
+import dev.nodedoctor.kernel.KmsgReader;
+import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.host.NetSnmp;
 import dev.nodedoctor.probe.HiccupMeter;
 import dev.nodedoctor.probe.HiccupReport;
@@ -35,6 +39,18 @@ public final class Investigation {
     }
 
     private Investigation() {
+    }
+
+    /** /dev/kmsg live, or a capture's copy of it; absent with the reason (no CAP_SYSLOG, not captured). */
+    static Part<KernelLogScan> readKernelLog(KernelFiles files) {
+        if (!files.isLive() && !files.exists(KmsgReader.PATH)) {
+            return Part.absent("the tree holds no copy of " + KmsgReader.PATH);
+        }
+        try {
+            return Part.of(KernelLogScan.of(new KmsgReader(files).read(), KernelEventRules.builtIn()));
+        } catch (KernelFileException e) {
+            return Part.absent(e.getMessage());
+        }
     }
 
 
@@ -88,11 +104,14 @@ public final class Investigation {
         Part<TraceSummary> traced = trace.await();
         Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
                 .slowReads(files.slowReads()).root(files.root().toString()).trace(traced)
-                .hiccup(hiccup).tcp(tcp);
+                .hiccup(hiccup).tcp(tcp).kernelLog(readKernelLog(files));
         if (second.memory() != null) {
             b.memory(Part.of(second.memory()));
         }
         Observations obs = b.build();
+        if (obs.kernelLog() instanceof Part.Absent<KernelLogScan> absent && files.isLive()) {
+            notes.add("kernel log not read (OOM reports, hung tasks): " + absent.why());
+        }
         traced.get().ifPresent(t -> t.notes().forEach(n -> notes.add("strace: " + n)));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());

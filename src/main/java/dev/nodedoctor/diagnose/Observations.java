@@ -1,6 +1,7 @@
 package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.kernel.KernelLogScan;
 import dev.nodedoctor.probe.HiccupReport;
 import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Delta;
@@ -22,10 +23,11 @@ import java.util.List;
  * @param trace     the system calls of one process (strace), gathered with {@code diagnose --pid PID --trace}
  * @param hiccup    scheduling-latency meter run over the window (live only)
  * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
+ * @param kernelLog the kernel log's recognised events and OOM reports (/dev/kmsg, or a capture's copy)
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
                            Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
-                           Part<TcpCounters> tcp) {
+                           Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
@@ -49,6 +51,7 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private Part<TraceSummary> trace = Part.absent(TRACE_NOT_GATHERED);
         private Part<HiccupReport> hiccup = Part.absent("the hiccup meter did not run");
         private Part<TcpCounters> tcp = Part.absent("TCP counters were not read");
+        private Part<KernelLogScan> kernelLog = Part.absent("the kernel log was not read");
 
         public Builder cpu(Part<Delta> v) {
             cpu = v;
@@ -90,8 +93,13 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
+        public Builder kernelLog(Part<KernelLogScan> v) {
+            kernelLog = v;
+            return this;
+        }
+
         public Observations build() {
-            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp);
+            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog);
         }
     }
 

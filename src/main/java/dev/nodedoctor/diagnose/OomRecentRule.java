@@ -1,6 +1,8 @@
 package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupMemory;
+import dev.nodedoctor.kernel.KernelLogScan;
+import dev.nodedoctor.kernel.OomReport;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 
@@ -21,11 +23,31 @@ public final class OomRecentRule implements Rule {
         return ID;
     }
 
+    /** The kernel log's reports told one by one, newest first, at most this many. */
+    static final int MAX_REPORTS = 5;
+
     @Override
     public List<Finding> evaluate(Observations obs) {
+        List<Finding> out = new ArrayList<>();
+        java.util.Set<String> told = new java.util.HashSet<>();
+        KernelLogScan log = obs.kernelLog().get().orElse(null);
+        if (log != null) {
+            List<OomReport> reports = new ArrayList<>(log.oomReports());
+            java.util.Collections.reverse(reports);
+            for (OomReport r : reports.subList(0, Math.min(MAX_REPORTS, reports.size()))) {
+                OomExplanation e = OomExplanation.of(r);
+                out.add(fromReport(e));
+                if (r.taskMemcg() != null) {
+                    told.add(r.taskMemcg());
+                }
+                if (r.oomMemcg() != null) {
+                    told.add(r.oomMemcg());
+                }
+            }
+        }
         MemoryState s = obs.memory().get().orElse(null);
         if (s == null) {
-            return List.of();
+            return out;
         }
         MemoryState before = obs.cpu().get().map(Delta::before).map(x -> x.memory()).orElse(null);
         List<CgroupMemory> killed = new ArrayList<>();
@@ -34,8 +56,10 @@ public final class OomRecentRule implements Rule {
                 killed.add(m);
             }
         }
-        List<Finding> out = new ArrayList<>();
         for (CgroupMemory m : killed) {
+            if (told.contains(m.path())) {
+                continue; // the kernel log's report of this kill says more than the counters
+            }
             String prefix = m.path().equals("/") ? "/" : m.path() + "/";
             // v2 counts kills up the tree: tell it at the deepest cgroup that has them
             if (killed.stream().anyMatch(c -> c != m && c.path().startsWith(prefix))) {
@@ -84,6 +108,61 @@ public final class OomRecentRule implements Rule {
                     List.of(), kills));
         }
         return out;
+    }
+
+    private static Finding fromReport(OomExplanation e) {
+        OomReport r = e.report();
+        String src = "kernel log" + (r.firstLine() > 0 ? " line " + r.firstLine() : "");
+        List<Evidence> ev = new ArrayList<>();
+        if (r.victim() != null) {
+            ev.add(Evidence.text("killed", r.victim().pid() + " (" + r.victim().comm() + ")", src));
+        }
+        if (r.wallClock() != null) {
+            ev.add(Evidence.text("when", r.wallClock(), src));
+        } else if (r.uptimeSeconds() != null) {
+            ev.add(Evidence.of("when (since boot)", r.uptimeSeconds(), "s", src));
+        }
+        if (r.oomMemcg() != null) {
+            ev.add(Evidence.text("limit hit in", r.oomMemcg(), src + " (oom_memcg)"));
+        }
+        if (e.limitBytes() >= 0) {
+            ev.add(Evidence.of("limit", e.limitBytes() / MemoryFacts.MIB, "MiB", src + " (memory: limit)"));
+        }
+        if (e.usageBytes() >= 0) {
+            ev.add(Evidence.of("usage at the kill", e.usageBytes() / MemoryFacts.MIB, "MiB", src + " (memory: usage)"));
+        }
+        ev.add(Evidence.of("RSS of all its tasks", e.taskRssBytes() / MemoryFacts.MIB, "MiB", src + " (task table)"));
+        if (e.gapBytes() >= 0) {
+            ev.add(Evidence.of("usage no process maps", e.gapBytes() / MemoryFacts.MIB, "MiB", "usage − RSS"));
+        }
+        addIfKnown(ev, "  page cache", e.cacheBytes(), src);
+        addIfKnown(ev, "  shmem (tmpfs)", e.shmemBytes(), src);
+        addIfKnown(ev, "  kernel", e.kernelBytes(), src);
+        addIfKnown(ev, "  anon", e.anonBytes(), src);
+        if (e.cgroup() != null) {
+            ev.addAll(Subjects.kubernetes(e.cgroup(), "cgroup path"));
+        }
+        String subject = e.cgroup() != null ? Subjects.cgroup(e.cgroup()) : Subjects.HOST;
+        String title = r.kind() == OomReport.Kind.GLOBAL
+                ? "The machine ran out of memory and the kernel killed " + (r.victim() == null ? "a process" : r.victim().comm())
+                : e.culprit().startsWith("process memory")
+                ? String.format(Locale.ROOT, "OOM-killed %s: its processes' own memory (%s resident) filled the %s limit",
+                        r.victim() == null ? "a process" : r.victim().comm(), MemoryFacts.mib(e.taskRssBytes()),
+                        MemoryFacts.mib(e.limitBytes()))
+                : String.format(Locale.ROOT, "OOM-killed %s at its %s limit while its processes held %s: the rest was %s",
+                        r.victim() == null ? "a process" : r.victim().comm(), MemoryFacts.mib(e.limitBytes()),
+                        MemoryFacts.mib(e.taskRssBytes()), e.culprit());
+        return new Finding(ID, Severity.WARNING, subject, title, ev,
+                e.summary() + (r.complete() ? "" : " (The report in the log is incomplete: " + String.join("; ", r.problems()) + ".)"),
+                e.fix() + " `nodedoctor oom` lists every kill with these numbers.",
+                List.of("https://docs.kernel.org/admin-guide/cgroup-v2.html#memory-interface-files"), List.of(),
+                e.usageBytes() > 0 ? (double) e.gapBytes() / e.usageBytes() : 0.5);
+    }
+
+    private static void addIfKnown(List<Evidence> ev, String name, long bytes, String src) {
+        if (bytes >= 0) {
+            ev.add(Evidence.of(name, bytes / MemoryFacts.MIB, "MiB", src + " (memory.stat at the kill)"));
+        }
     }
 
     private static String explainNow(CgroupMemory m) {

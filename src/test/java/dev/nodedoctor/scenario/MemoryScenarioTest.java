@@ -73,8 +73,11 @@ class MemoryScenarioTest {
                 assertThat(findings).anySatisfy(f -> {
                     assertThat(f.id()).isEqualTo("oom.recent");
                     assertThat(f.subject()).isEqualTo("cgroup " + path);
-                    assertThat(evidence(f, "OOM kills in this cgroup").number()).isEqualTo((double) kills);
-                    assertThat(f.why()).contains("most of it tmpfs / shared memory");
+                    // told from the kernel's own report of the kill (/dev/kmsg), which the counters confirm
+                    assertThat(f.title()).contains("dd").contains("tmpfs / shared memory");
+                    assertThat(evidence(f, "limit").number()).isEqualTo(LIMIT / 1048576.0);
+                    assertThat(evidence(f, "RSS of all its tasks").number()).isLessThan(8.0);
+                    assertThat(f.why()).contains("mostly tmpfs / shared memory");
                 });
                 assertThat(findings).anySatisfy(f -> {
                     assertThat(f.id()).isEqualTo("memory.shmem");
@@ -85,6 +88,20 @@ class MemoryScenarioTest {
                     assertThat(shmem).isGreaterThan(LIMIT * 3 / 4);
                     assertThat(rss).isLessThan(8L << 20);
                 });
+                // and the kernel's own report of that kill, read back from /dev/kmsg
+                com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(dev.nodedoctor.testkit.Cli.run("oom", "--json").out());
+                com.fasterxml.jackson.databind.JsonNode kill = null;
+                for (com.fasterxml.jackson.databind.JsonNode k : doc.get("kills")) {
+                    if (path.equals(k.get("cgroup").asText())) {
+                        kill = k;
+                    }
+                }
+                assertThat(kill).as("the OOM report for %s in /dev/kmsg", path).isNotNull();
+                assertThat(kill.get("culprit").asText()).isEqualTo("tmpfs / shared memory");
+                assertThat(kill.get("limitBytes").asLong()).isEqualTo(LIMIT);
+                assertThat(kill.get("taskRssBytes").asLong()).isLessThan(8L << 20);
+                assertThat(kill.get("shmemBytes").asLong()).isGreaterThan(LIMIT / 2);
             } finally {
                 Files.deleteIfExists(mnt.resolve("fill"));
                 run("umount", mnt.toString());
