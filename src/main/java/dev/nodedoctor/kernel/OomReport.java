@@ -11,7 +11,8 @@ import java.util.Map;
  * @param complete       true when the report ran from its start line to its kill line (or to "no killable
  *                       processes"); false when it was cut off (end of input, ring overwritten, another report
  *                       of the same task started) — the fields then hold what was seen
- * @param problems       why it is incomplete, or lines that could not be read, in words
+ * @param problems       why it is incomplete, lines that could not be read, kmsg records lost inside it, or
+ *                       interleaving that may mix two reports, in words (a complete report may still have some)
  * @param start          the {@code invoked oom-killer} line (its time and host); null if the start is missing
  * @param trigger        the task whose allocation failed (not necessarily the victim)
  * @param kernelRelease  from the {@code CPU: … Comm: …} line, e.g. {@code 5.15.0-1041-azure}; null if absent

@@ -70,6 +70,7 @@ public final class OomReportParser {
     /** Recently finished reports, for the oom_reaper and oom.group lines that come after the kill. */
     private final Deque<Builder> recent = new ArrayDeque<>();
     private long lines;
+    private long lastSequence = -1;
 
     public OomReportParser(java.util.function.Consumer<OomReport> sink) {
         this.sink = sink;
@@ -93,6 +94,17 @@ public final class OomReportParser {
         }
         if (!line.fromKernel()) {
             return;
+        }
+        Long seq = line.sequence();
+        if (seq != null) {
+            if (lastSequence >= 0 && seq > lastSequence + 1) {
+                // kmsg records overwritten in the ring (EPIPE) while a report was being printed
+                for (Builder o : open) {
+                    o.problems.add((seq - lastSequence - 1) + " kmsg record(s) inside this report were overwritten"
+                            + " before they could be read: parts of it are missing");
+                }
+            }
+            lastSequence = seq;
         }
         String t = line.text();
         // leading blanks: continuation lines of dmesg ("  active_file:…") and of pastes

@@ -165,7 +165,8 @@ public final class KernelFiles implements AutoCloseable {
      * Why an idle timeout: {@code /dev/kmsg} hands out one record per read(2) and, at the end of the ring,
      * blocks until the kernel logs something new; only O_NONBLOCK turns that into EAGAIN, and the JDK cannot
      * open a file with O_NONBLOCK. The records already in the ring come back at memory speed (microseconds
-     * apart), so a pause of {@code idle} means "the ring is drained". The reader blocked in that last read is
+     * apart), so a pause of {@code idle} inside one read(2) means "the ring is drained" (time the reader thread
+     * spends outside read(2), e.g. not scheduled on a loaded node, does not count). The reader blocked in that last read is
      * then interrupted: a {@link FileChannel} is interruptible, the JDK signals the blocked thread, the read
      * returns EINTR and the channel closes, and the reader thread goes on serving the queue.
      * <p>
@@ -297,7 +298,9 @@ public final class KernelFiles implements AutoCloseable {
             Request<?> current = r.current;
             if (current != null && current.idleNanos > 0) {
                 // a streaming read: quiet for `idle` means drained; interrupt the read that waits for more
-                if (!current.idleStop && System.nanoTime() - current.progressAt > current.idleNanos) {
+                // only while the reader sits inside read(2): a reader the scheduler has not run for a while
+                // (a loaded node) has not caught up with the ring and must not be taken for drained
+                if (!current.idleStop && current.inRead && System.nanoTime() - current.progressAt > current.idleNanos) {
                     current.idleStop = true;
                     r.thread.interrupt();
                 }
@@ -356,6 +359,7 @@ public final class KernelFiles implements AutoCloseable {
         volatile long progressAt;
         long idleNanos;
         volatile boolean idleStop;
+        volatile boolean inRead;
         int maxDepth;
         String eachFile;
         Parser<?> eachParser;
@@ -620,7 +624,14 @@ public final class KernelFiles implements AutoCloseable {
                     }
                     int got;
                     try {
-                        got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+                        ByteBuffer into = ByteBuffer.wrap(buffer, n, buffer.length - n);
+                        r.progressAt = System.nanoTime(); // idle counts from entering the read
+                        r.inRead = true;
+                        try {
+                            got = ch.read(into);
+                        } finally {
+                            r.inRead = false;
+                        }
                     } catch (java.nio.channels.ClosedByInterruptException e) {
                         if (r.idleStop) {
                             return n; // drained: the read that waited for more was interrupted on purpose

@@ -172,6 +172,17 @@ class OomReportParserTest {
     }
 
     @Test
+    void kmsgRecordsLostInsideAReportAreNamed() {
+        // drop records 380..389 (ten memory.stat lines) of the real kmsg capture, as a ring overwrite would
+        String kept = KernelLogFixtures.v1Oom618("kmsg.txt").lines()
+                .filter(l -> !l.matches("^\\d+,38\\d,.*")).reduce("", (x, y) -> x + y + "\n");
+        OomReport r = reports(kept).get(0);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.problems()).singleElement().asString().startsWith("10 kmsg record(s) inside this report were overwritten");
+        assertThat(r.victim().pid()).isEqualTo(25495);
+    }
+
+    @Test
     void interleavedReportsWithCallerTagsAreSeparatedExactly() {
         List<String> a = tag(KernelLogFixtures.v1Oom618("dmesg.txt"), "T25495");
         List<String> b = tag(oomOf61(), "T207");
