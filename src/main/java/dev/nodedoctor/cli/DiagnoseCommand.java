@@ -67,6 +67,10 @@ public final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private Thresholds loadThresholds() {
+        return loadThresholds(config);
+    }
+
+    Thresholds loadThresholds(Path config) {
         if (config == null) {
             return Thresholds.defaults();
         }

@@ -10,7 +10,13 @@ public final class RuleCatalogue {
 
     public static List<Rule> all(Thresholds t) {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
-                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t));
+                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
+                new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
+    }
+
+    /** The rules that judge an access-log latency analysis (run by `nodedoctor latency`). */
+    public static List<Rule> latency(Thresholds t) {
+        return List.of(new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -29,6 +35,12 @@ public final class RuleCatalogue {
         out.add(CpuContentionRule.PROCESS_MS);
         out.add(CpuContentionRule.PSI_SOME);
         out.add(ReadTimeoutRule.SLOW_MS);
+        out.add(LatencyConnectModeRule.SHARE);
+        out.add(LatencyConnectModeRule.MIN_REQUESTS);
+        out.add(LatencyHopRule.P99);
+        out.add(LatencyHopRule.MIN_JOINED);
+        out.add(LatencyUpstreamRule.P99);
+        out.add(LatencyUpstreamRule.MIN_REQUESTS);
         return List.copyOf(out);
     }
 
