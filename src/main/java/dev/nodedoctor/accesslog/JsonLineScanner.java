@@ -15,6 +15,10 @@ public final class JsonLineScanner implements LineParser {
     private final Map<Key, Integer> slots = new HashMap<>();
     private final Key probe = new Key();
     private String error;
+    // nginx writes the keys in the same order on every line: remember the order, and a key is known by one
+    // comparison with the key seen at the same position on the previous line instead of a hash lookup
+    private byte[][] orderKeys = new byte[64][];
+    private final int[] orderSlots = new int[64];
 
     public JsonLineScanner(String joinField) {
         this.fields = new Fields(joinField);
@@ -33,6 +37,7 @@ public final class JsonLineScanner implements LineParser {
             return fail("not a JSON object");
         }
         i++;
+        int k = 0;
         while (true) {
             i = skipWs(b, i, e);
             if (i >= e) {
@@ -57,7 +62,20 @@ public final class JsonLineScanner implements LineParser {
             if (i >= e) {
                 return fail("missing value");
             }
-            int slot = slot(b, ks, ke);
+            int slot;
+            if (k < orderKeys.length) {
+                byte[] expected = orderKeys[k];
+                if (expected != null && expected.length == ke - ks && java.util.Arrays.equals(b, ks, ke, expected, 0, expected.length)) {
+                    slot = orderSlots[k];
+                } else {
+                    slot = slot(b, ks, ke);
+                    orderKeys[k] = java.util.Arrays.copyOfRange(b, ks, ke);
+                    orderSlots[k] = slot;
+                }
+            } else {
+                slot = slot(b, ks, ke);
+            }
+            k++;
             int vs;
             int ve;
             boolean escaped = false;
@@ -67,9 +85,7 @@ public final class JsonLineScanner implements LineParser {
                 if (ve < 0) {
                     return fail("unterminated string");
                 }
-                for (int k = vs; k < ve && !escaped; k++) {
-                    escaped = b[k] == '\\';
-                }
+                escaped = sawEscape;
                 i = ve + 1;
             } else if (b[i] == '{' || b[i] == '[') {
                 vs = ve = -1;
@@ -127,19 +143,26 @@ public final class JsonLineScanner implements LineParser {
         return i;
     }
 
-    /** Index of the closing quote, skipping backslash escapes; -1 when the line ends first. */
-    static int endOfString(byte[] b, int i, int e) {
+    private boolean sawEscape;
+
+    /** Index of the closing quote, skipping backslash escapes (noted in {@link #sawEscape}); -1 when the line ends first. */
+    private int endOfString(byte[] b, int i, int e) {
+        sawEscape = false;
         while (i < e) {
-            byte c = b[i];
-            if (c == '"') {
+            i = Swar.quoteOrBackslash(b, i, e);
+            if (i >= e) {
+                return -1;
+            }
+            if (b[i] == '"') {
                 return i;
             }
-            i += c == '\\' ? 2 : 1;
+            sawEscape = true;
+            i += 2; // a backslash escapes the next byte
         }
         return -1;
     }
 
-    private static int skipNested(byte[] b, int i, int e) {
+    private int skipNested(byte[] b, int i, int e) {
         int depth = 0;
         while (i < e) {
             byte c = b[i];

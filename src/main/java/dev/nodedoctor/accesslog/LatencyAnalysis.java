@@ -37,9 +37,11 @@ public record LatencyAnalysis(List<Layer> layers, Join join, Buckets buckets, St
      * @param missingKey  per layer: records without the join field
      * @param duplicates  records whose key a layer had already shown (the first one is kept)
      * @param components  the parts the outermost request_time splits into, each with its tail excess
+     * @param expired     requests closed as unmatched because the join window passed
+     * @param maxPending  the most requests ever waiting for their other layers: what the join held in memory
      */
     public record Join(String field, List<Hop> hops, List<Component> components, long complete, List<Long> missingKey,
-                       long duplicates, long expired) {
+                       long duplicates, long expired, long maxPending) {
     }
 
     /**

@@ -82,6 +82,19 @@ public final class LatencyAnalyzer {
         return maxPending;
     }
 
+    /**
+     * Adds another analyzer's per-layer counts and histograms (same layers, no join): the parallel run gives
+     * each thread its own analyzer and merges them at the end. HdrHistogram addition is exact.
+     */
+    public void merge(LatencyAnalyzer other) {
+        if (joining() || other.joining() || other.names.size() != names.size()) {
+            throw new IllegalStateException("only analyzers of the same layers without a join merge");
+        }
+        for (int i = 0; i < layers.length; i++) {
+            layers[i].merge(other.layers[i]);
+        }
+    }
+
     public void add(int layer, AccessRecord r) {
         if (filters.accepts(r)) {
             layers[layer].add(r);
@@ -239,7 +252,7 @@ public final class LatencyAnalyzer {
                             + "' and were not joined");
                 }
             }
-            join = new LatencyAnalysis.Join(joinField, hops, comps, complete, missing, duplicates, expired);
+            join = new LatencyAnalysis.Join(joinField, hops, comps, complete, missing, duplicates, expired, maxPending);
         }
         return new LatencyAnalysis(out, join, b, PRECISION, notes);
     }
@@ -290,6 +303,23 @@ public final class LatencyAnalyzer {
                 c[0]++;
                 c[1] += r.connectTime;
             }
+        }
+
+        void merge(LayerAcc o) {
+            total += o.total;
+            withUpstream += o.withUpstream;
+            retried += o.retried;
+            rt.add(o.rt);
+            ct.add(o.ct);
+            ht.add(o.ht);
+            ut.add(o.ut);
+            inside.add(o.inside);
+            o.slow.forEach((addr, c) -> {
+                String key = slow.size() < MAX_ADDRS || slow.containsKey(addr) ? addr : "(other)";
+                long[] mine = slow.computeIfAbsent(key, k -> new long[2]);
+                mine[0] += c[0];
+                mine[1] += c[1];
+            });
         }
 
         LatencyAnalysis.Layer summary(String name, List<LogSource.Stats> sources, Buckets b) {

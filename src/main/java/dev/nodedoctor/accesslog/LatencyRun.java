@@ -69,6 +69,69 @@ public final class LatencyRun {
         return analyzer.finish(buckets, stats);
     }
 
+    /**
+     * Reads every source on its own thread from a pool of {@code threads}, each thread into its own analyzer,
+     * and merges them (no join: a join needs the layers in time order). Sources of one file that was split
+     * into chunks are listed one after another under the same name; their stats are merged back.
+     */
+    public static LatencyAnalysis runParallel(List<Layer> layers, java.util.function.Supplier<LatencyAnalyzer> factory,
+                                              int threads, Buckets buckets) throws IOException {
+        record Task(int layer, LogSource source) {
+        }
+        java.util.concurrent.ConcurrentLinkedQueue<Task> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (LogSource s : layers.get(i).sources()) {
+                tasks.add(new Task(i, s));
+            }
+        }
+        List<LatencyAnalyzer> analyzers = new ArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < Math.max(1, threads); t++) {
+            LatencyAnalyzer a = factory.get();
+            analyzers.add(a);
+            Thread w = new Thread(() -> {
+                AccessRecord r = new AccessRecord();
+                Task task;
+                while ((task = tasks.poll()) != null) {
+                    while (task.source().next(r)) {
+                        a.add(task.layer(), r);
+                    }
+                }
+            }, "latency-reader-" + t);
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        LatencyAnalyzer total = analyzers.get(0);
+        for (int i = 1; i < analyzers.size(); i++) {
+            total.merge(analyzers.get(i));
+        }
+        List<List<LogSource.Stats>> stats = new ArrayList<>();
+        for (Layer l : layers) {
+            List<LogSource.Stats> merged = new ArrayList<>();
+            List<LogSource.Stats> run = new ArrayList<>();
+            for (LogSource s : l.sources()) {
+                if (!run.isEmpty() && !run.get(0).name().equals(s.name())) {
+                    merged.add(LogSource.Stats.merge(run));
+                    run.clear();
+                }
+                run.add(s.stats());
+            }
+            if (!run.isEmpty()) {
+                merged.add(LogSource.Stats.merge(run));
+            }
+            stats.add(merged);
+        }
+        return total.finish(buckets, stats);
+    }
+
     private static final class Cursor {
         final List<LogSource> sources;
         final AccessRecord record = new AccessRecord();

@@ -24,6 +24,43 @@ public final class LogSource implements Closeable {
     /** What was read from one stream. */
     public record Stats(String name, String format, long lines, long records, long bad, List<BadLine> badSamples,
                         String brokenOff) {
+
+        /** The stats of consecutive chunks of one file as one: line numbers continue across chunks. */
+        public static Stats merge(List<Stats> chunks) {
+            long lines = 0;
+            long records = 0;
+            long bad = 0;
+            List<BadLine> samples = new ArrayList<>();
+            String broken = null;
+            for (Stats c : chunks) {
+                for (BadLine b : c.badSamples()) {
+                    if (samples.size() < SAMPLES) {
+                        samples.add(new BadLine(lines + b.line(), b.reason()));
+                    }
+                }
+                lines += c.lines();
+                records += c.records();
+                bad += c.bad();
+                broken = broken != null ? broken : c.brokenOff();
+            }
+            return new Stats(chunks.get(0).name(), chunks.get(0).format(), lines, records, bad, List.copyOf(samples), broken);
+        }
+    }
+
+    /** The format this source found, as a choice to open further chunks of the same file with. */
+    public LogFormatChoice choice() {
+        if (parser instanceof LogFormat f) {
+            return new LogFormatChoice(LogFormatChoice.Kind.CUSTOM, f.format());
+        }
+        if (elk != null) {
+            return new LogFormatChoice(LogFormatChoice.Kind.ELK, null);
+        }
+        return new LogFormatChoice(LogFormatChoice.Kind.JSON, null);
+    }
+
+    /** Whether the file can be read in byte ranges: line formats can, one whole _search response cannot. */
+    public boolean splittable() {
+        return response == null && !"empty".equals(formatName);
     }
 
     static final int SAMPLES = 10;
@@ -273,12 +310,7 @@ public final class LogSource implements Closeable {
     }
 
     private static int indexOf(byte[] b, int s, int e) {
-        for (int i = s; i < e; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        return Swar.newline(b, s, e);
     }
 
     private static boolean isBlank(byte[] b, int s, int e) {

@@ -1,6 +1,7 @@
 package dev.nodedoctor.cli;
 
 import dev.nodedoctor.accesslog.Buckets;
+import dev.nodedoctor.accesslog.FileChunks;
 import dev.nodedoctor.accesslog.Filters;
 import dev.nodedoctor.accesslog.LatencyAnalysis;
 import dev.nodedoctor.accesslog.LatencyAnalyzer;
@@ -93,6 +94,11 @@ public final class LatencyCommand implements Callable<Integer> {
             description = "Histogram buckets in seconds (default 0.1:3.5).")
     String buckets;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Reader threads without --join (default: the number of CPUs); large plain files are split "
+                    + "into byte ranges. With --join the layers are read in time order on one thread.")
+    Integer threads;
+
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
 
@@ -121,6 +127,11 @@ public final class LatencyCommand implements Callable<Integer> {
                 time("--until", until, Long.MAX_VALUE), minTime == null ? -1 : minTime.toNanos() / 1000, upstream));
         Map<String, List<String>> layers = layers();
         Thresholds thresholds = new DiagnoseCommand().loadThresholds(config);
+        boolean joining = join != null && layers.size() > 1;
+        int nThreads = joining ? 1 : threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (nThreads < 1 || nThreads > 256) {
+            throw new UserError(ExitCode.USAGE, "--threads must be between 1 and 256");
+        }
 
         List<LatencyRun.Layer> opened = new ArrayList<>();
         try {
@@ -128,12 +139,14 @@ public final class LatencyCommand implements Callable<Integer> {
                 List<LogSource> sources = new ArrayList<>();
                 opened.add(new LatencyRun.Layer(l.getKey(), sources));
                 for (String file : l.getValue()) {
-                    sources.add(open(file, choice));
+                    openChunks(file, choice, nThreads, sources);
                 }
             }
-            LatencyAnalyzer analyzer = new LatencyAnalyzer(List.copyOf(layers.keySet()), join, filters,
-                    joinWindow.toMillis());
-            LatencyAnalysis analysis = LatencyRun.run(opened, analyzer, b);
+            List<String> names = List.copyOf(layers.keySet());
+            LatencyAnalysis analysis = nThreads > 1
+                    ? LatencyRun.runParallel(opened, () -> new LatencyAnalyzer(names, join, filters, joinWindow.toMillis()),
+                            nThreads, b)
+                    : LatencyRun.run(opened, new LatencyAnalyzer(names, join, filters, joinWindow.toMillis()), b);
             Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.latency(thresholds), Observations.ofLatency(analysis));
             PrintWriter out = spec.commandLine().getOut();
             if (html != null) {
@@ -171,7 +184,36 @@ public final class LatencyCommand implements Callable<Integer> {
         Files.move(tmp, html, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private LogSource open(String file, LogFormatChoice choice) throws IOException {
+    static long splitBytes = 64L << 20; // smaller files are not worth a thread each (tests lower it)
+
+    /** One source, or for a large plain file and several threads, one source per byte range. */
+    private void openChunks(String file, LogFormatChoice choice, int nThreads, List<LogSource> out) throws IOException {
+        Path p = file.equals("-") ? null : Path.of(file);
+        long size = p != null && Files.isRegularFile(p) ? Files.size(p) : 0;
+        if (nThreads < 2 || size < splitBytes || gzipped(p)) {
+            out.add(open(file, choice, null));
+            return;
+        }
+        List<FileChunks.Range> ranges = FileChunks.split(size, nThreads);
+        LogSource first = open(file, choice, ranges.get(0));
+        out.add(first);
+        if (!first.splittable()) {
+            first.close();
+            out.set(out.size() - 1, open(file, choice, null));
+            return;
+        }
+        for (FileChunks.Range r : ranges.subList(1, ranges.size())) {
+            out.add(open(file, first.choice(), r));
+        }
+    }
+
+    private static boolean gzipped(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    private LogSource open(String file, LogFormatChoice choice, FileChunks.Range range) throws IOException {
         InputStream in;
         if (file.equals("-")) {
             in = stdin;
@@ -181,7 +223,13 @@ public final class LatencyCommand implements Callable<Integer> {
                 throw new UserError(ExitCode.BAD_INPUT, file + ": is a directory, expected a log file");
             }
             try {
-                in = Files.newInputStream(p);
+                if (range == null) {
+                    in = Files.newInputStream(p);
+                } else {
+                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p);
+                    ch.position(Math.max(0, range.start() - 1));
+                    in = FileChunks.lines(java.nio.channels.Channels.newInputStream(ch), range.start(), range.end());
+                }
             } catch (NoSuchFileException e) {
                 throw new UserError(ExitCode.BAD_INPUT, file + ": no such file");
             } catch (AccessDeniedException e) {

@@ -78,7 +78,8 @@ public final class LatencyReport {
         if (a.join() != null) {
             LatencyAnalysis.Join j = a.join();
             out.println();
-            out.printf(Locale.ROOT, "join on %s: %,d requests in every layer%s%s%n", j.field(), j.complete(),
+            out.printf(Locale.ROOT, "join on %s: %,d requests in every layer (at most %,d waiting at once)%s%s%n",
+                    j.field(), j.complete(), j.maxPending(),
                     j.duplicates() > 0 ? String.format(Locale.ROOT, ", %,d duplicate keys (first kept)", j.duplicates()) : "",
                     j.expired() > 0 ? String.format(Locale.ROOT, ", %,d closed by the join window", j.expired()) : "");
             for (LatencyAnalysis.Hop h : j.hops()) {

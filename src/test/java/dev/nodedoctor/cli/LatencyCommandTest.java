@@ -151,6 +151,31 @@ class LatencyCommandTest {
     }
 
     @Test
+    void threadsOverChunksGiveTheSameAnswerAsOneThread() throws Exception {
+        List<String> one = Files.readAllLines(DIR.resolve("json.log"));
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            lines.addAll(one);
+            if (i == 33) {
+                lines.add("garbage in the middle");
+            }
+        }
+        Path big = Files.write(tmp.resolve("big.log"), lines);
+        long saved = LatencyCommand.splitBytes;
+        LatencyCommand.splitBytes = 1000;
+        try {
+            JsonNode seq = JSON.readTree(Cli.run("latency", "--json", "--threads", "1", big.toString()).out()).get("analysis");
+            JsonNode par = JSON.readTree(Cli.run("latency", "--json", "--threads", "3", big.toString()).out()).get("analysis");
+            assertThat(par).isEqualTo(seq);
+            JsonNode src = seq.get("layers").get(0).get("sources").get(0);
+            assertThat(src.get("records").asLong()).isEqualTo(420);
+            assertThat(src.get("badSamples").get(0).get("line").asLong()).isEqualTo(34 * 7 + 1);
+        } finally {
+            LatencyCommand.splitBytes = saved;
+        }
+    }
+
+    @Test
     void stdinIsALayer() throws Exception {
         LatencyCommand c = new LatencyCommand();
         c.stdin = Files.newInputStream(DIR.resolve("ingress.log"));
