@@ -36,8 +36,7 @@ public record CapturedWindow(Path before, double seconds) {
             first = new Sampler(before, CgroupLayout.discover(before), options).snapshot();
         }
         Snapshot s = sampler.snapshot();
-        Snapshot second = new Snapshot(first.monotonicNanos() + Math.round(window.get().seconds() * 1e9), s.time(),
-                s.host(), s.processes(), s.cgroups(), s.notes());
+        Snapshot second = s.at(first.monotonicNanos() + Math.round(window.get().seconds() * 1e9));
         return Optional.of(new Snapshot[] {first, second});
     }
 

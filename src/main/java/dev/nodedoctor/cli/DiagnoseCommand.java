@@ -1,6 +1,7 @@
 package dev.nodedoctor.cli;
 
 import dev.nodedoctor.diagnose.Investigation;
+import dev.nodedoctor.diagnose.Part;
 import dev.nodedoctor.diagnose.RuleCatalogue;
 import dev.nodedoctor.diagnose.Severity;
 import dev.nodedoctor.diagnose.Thresholds;
@@ -8,6 +9,8 @@ import dev.nodedoctor.report.DiagnoseJson;
 import dev.nodedoctor.report.FindingsReport;
 import dev.nodedoctor.report.Json;
 import dev.nodedoctor.sys.KernelFiles;
+import dev.nodedoctor.trace.StraceRunner;
+import dev.nodedoctor.trace.TraceSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +21,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = "Sample the node for a short window, run every rule, print ranked findings with evidence, "
@@ -41,6 +46,23 @@ public final class DiagnoseCommand implements Callable<Integer> {
             description = "Threshold overrides, one 'key=value' per line (see `nodedoctor explain --thresholds`).")
     Path config;
 
+    @Option(names = "--fix", paramLabel = "ACTION",
+            description = "Apply a fix after the diagnosis. The only one: drop-caches (sync, then write 3 to "
+                    + "/proc/sys/vm/drop_caches, freeing clean page cache and slab that pin dying memory cgroups). "
+                    + "Prints what it does first, then the dying-cgroup count before and after.")
+    String fix;
+
+    @Option(names = "--pid", paramLabel = "PID",
+            description = "The process to look at closely (with --trace: its system calls).")
+    Integer pid;
+
+    @Option(names = "--trace", description = "Also strace --pid for the sampling window (strace -f; needs strace "
+            + "and the right to ptrace): adds the syscall.* findings.")
+    boolean trace;
+
+    @Option(names = "--strace", paramLabel = "PATH", hidden = true, description = "The strace binary (default: PATH).")
+    Path straceBinary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,27 +72,74 @@ public final class DiagnoseCommand implements Callable<Integer> {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
             throw new UserError(ExitCode.USAGE, "--duration must be between 1 ms and 1 h");
         }
+        if (fix != null && !fix.equals("drop-caches")) {
+            throw new UserError(ExitCode.USAGE, "--fix: unknown action '" + fix + "'; the only one is drop-caches");
+        }
+        if (trace && pid == null) {
+            throw new UserError(ExitCode.USAGE, "--trace needs --pid PID: the process to trace");
+        }
+        if (pid != null && !trace) {
+            throw new UserError(ExitCode.USAGE, "--pid is used with --trace (diagnose --pid PID --trace)");
+        }
         Thresholds thresholds = loadThresholds();
         Investigation.Result result;
-        try (KernelFiles files = kernel.open()) {
-            result = Investigation.run(files, duration, thresholds);
-        }
         PrintWriter out = spec.commandLine().getOut();
+        try (KernelFiles files = kernel.open()) {
+            if (fix != null && !files.isLive()) {
+                throw new UserError(ExitCode.USAGE, "--fix changes this machine: it cannot be used with --root");
+            }
+            if (trace && !files.isLive()) {
+                throw new UserError(ExitCode.USAGE, "--trace traces a live process: it cannot be used with --root");
+            }
+            result = trace ? withTrace(files, thresholds) : Investigation.run(files, duration, thresholds);
+            if (fix != null) {
+                print(result, out);
+                FixDropCaches.run(files, out);
+                return exitCode(result, failSeverity);
+            }
+        }
+        print(result, out);
+        return exitCode(result, failSeverity);
+    }
+
+    private void print(Investigation.Result result, PrintWriter out) {
         if (json) {
             out.println(Json.pretty(DiagnoseJson.of(result)));
             out.flush();
         } else {
             FindingsReport.print(result, out);
         }
+    }
+
+    private static int exitCode(Investigation.Result result, Severity failSeverity) {
         Severity worst = result.diagnosis().worst();
         return failSeverity != null && worst != null && worst.atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    /** strace runs on its own thread over the same window as the samples; its errors end the run clearly. */
+    private Investigation.Result withTrace(KernelFiles files, Thresholds thresholds) throws Exception {
+        StraceRunner.Request request = new StraceRunner.Request(pid, duration, true);
+        FutureTask<TraceSummary> task = new FutureTask<>(() -> StraceCommand.trace(files, straceBinary, request));
+        Thread t = new Thread(task, "nodedoctor-trace");
+        t.setDaemon(true);
+        t.start();
+        return Investigation.run(files, duration, thresholds, () -> {
+            try {
+                return Part.of(task.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new UserError(ExitCode.BAD_INPUT, "strace: " + e.getCause().getMessage());
+            }
+        });
     }
 
     private Thresholds loadThresholds() {
         return loadThresholds(config);
     }
 
-    Thresholds loadThresholds(Path config) {
+    static Thresholds loadThresholds(Path config) {
         if (config == null) {
             return Thresholds.defaults();
         }

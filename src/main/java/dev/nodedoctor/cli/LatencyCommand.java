@@ -126,7 +126,7 @@ public final class LatencyCommand implements Callable<Integer> {
         Filters filters = usage(() -> new Filters(compile(path), status, time("--since", since, Long.MIN_VALUE),
                 time("--until", until, Long.MAX_VALUE), minTime == null ? -1 : minTime.toNanos() / 1000, upstream));
         Map<String, List<String>> layers = layers();
-        Thresholds thresholds = new DiagnoseCommand().loadThresholds(config);
+        Thresholds thresholds = DiagnoseCommand.loadThresholds(config);
         boolean joining = join != null && layers.size() > 1;
         int nThreads = joining ? 1 : threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1 || nThreads > 256) {

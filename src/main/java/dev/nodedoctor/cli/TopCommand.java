@@ -9,6 +9,7 @@ import dev.nodedoctor.sample.CgroupDelta;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.ProcessDelta;
 import dev.nodedoctor.sample.Sampler;
+import dev.nodedoctor.sample.SelfCost;
 import dev.nodedoctor.sample.Snapshot;
 import dev.nodedoctor.sys.KernelFiles;
 import picocli.CommandLine;
@@ -70,11 +71,12 @@ public final class TopCommand implements Callable<Integer> {
         boolean showCgroups = cgroups || !processes;
         PrintWriter out = spec.commandLine().getOut();
         boolean clear = !json && System.console() != null;
-        try (KernelFiles files = kernel.open()) {
+        try (KernelFiles files = kernel.open(); KernelFiles live = KernelFiles.live()) {
             CgroupLayout layout = CgroupLayout.discover(files);
             Sampler sampler = new Sampler(files, layout, new Sampler.Options(showProcesses, showCgroups, !noRunqueue));
             var captured = CapturedWindow.snapshots(files, sampler, sampler.options());
             Snapshot prev = captured.isPresent() ? captured.get()[0] : sampler.snapshot();
+            SelfCost selfBefore = SelfCost.now(live);
             for (int i = 0; count == 0 || i < count; i++) {
                 long next = prev.monotonicNanos() + interval.toNanos();
                 long wait = next - System.nanoTime();
@@ -103,6 +105,11 @@ public final class TopCommand implements Callable<Integer> {
                         out.println();
                     }
                     TopTable.printFrame(d, rows, showProcesses, showCgroups, limit, PodLabels::of, out);
+                    SelfCost selfNow = SelfCost.now(live);
+                    out.printf(java.util.Locale.ROOT, "%nnodedoctor itself: %.2f%% of a core in this interval, RSS %d MiB%n",
+                            selfNow.percentOfCoreSince(selfBefore, d.seconds()), selfNow.rssKib() / 1024);
+                    out.flush();
+                    selfBefore = selfNow;
                     if (i == 0 && !d.notes().isEmpty()) {
                         d.notes().forEach(n -> out.println("note: " + n));
                         out.flush();

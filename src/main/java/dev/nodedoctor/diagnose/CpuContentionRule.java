@@ -13,7 +13,7 @@ import java.util.Locale;
  * (summed over threads), host-wide from PSI cpu "some". When the process's cgroup is CFS-throttled, the wait
  * is the throttling, and the finding says so (cause: {@code cpu.throttled}).
  */
-public final class CpuContentionRule implements Rule {
+public final class CpuContentionRule extends ConfiguredRule {
     public static final String ID = "cpu.contention";
     public static final Threshold PROCESS_MS = new Threshold("cpu.contention.runqueue-ms-per-s", 100,
             "run-queue wait of one process's threads, milliseconds per second",
@@ -23,16 +23,11 @@ public final class CpuContentionRule implements Rule {
             "nodedoctor: a fifth of wall time with a runnable task waiting");
     static final int MAX_REPORTED = 5;
 
-    private final Thresholds thresholds;
 
     public CpuContentionRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -41,19 +36,26 @@ public final class CpuContentionRule implements Rule {
             return List.of();
         }
         List<Finding> out = new ArrayList<>();
-        if (d.host() != null && d.host().cpuPressureSome() >= thresholds.get(PSI_SOME)) {
+        if (d.host() != null && d.host().cpuPressureSome() >= value(PSI_SOME)) {
             out.add(hostFinding(d));
         }
         List<ProcessDelta> waiting = new ArrayList<>();
-        double limit = thresholds.get(PROCESS_MS);
+        double limit = value(PROCESS_MS);
         for (ProcessDelta p : d.processes()) {
             if (p.runQueueDelayMsPerSecond() >= limit) {
                 waiting.add(p);
             }
         }
         waiting.sort((a, b) -> Double.compare(b.runQueueDelayMsPerSecond(), a.runQueueDelayMsPerSecond()));
-        for (ProcessDelta p : waiting.subList(0, Math.min(MAX_REPORTED, waiting.size()))) {
-            out.add(processFinding(d, p));
+        // Two lists, each capped: waits explained by a CFS quota, and waits for a busy machine. One kind must
+        // not crowd the other out of the report.
+        int throttled = 0;
+        int busy = 0;
+        for (ProcessDelta p : waiting) {
+            boolean byQuota = throttledCgroup(d, p) != null;
+            if (byQuota ? throttled++ < MAX_REPORTED : busy++ < MAX_REPORTED) {
+                out.add(processFinding(d, p));
+            }
         }
         return out;
     }
@@ -95,9 +97,8 @@ public final class CpuContentionRule implements Rule {
         ev.add(Evidence.of("run-queue wait", p.runQueueDelayMsPerSecond(), "ms/s", sched));
         ev.add(Evidence.of("CPU", p.cpuPercent(), "% of one core", Sources.process(p.pid(), "stat")));
         ev.add(Evidence.of("threads", p.threads(), "", Sources.process(p.pid(), "stat")));
-        if (p.involuntarySwitchesPerSecond() >= 0) {
-            ev.add(Evidence.of("involuntary context switches", p.involuntarySwitchesPerSecond(), "/s",
-                    Sources.process(p.pid(), "status")));
+        if (p.schedulesPerSecond() >= 0) {
+            ev.add(Evidence.of("times scheduled (all threads)", p.schedulesPerSecond(), "/s", sched));
         }
         ev.addAll(Subjects.kubernetes(p.cgroup(), Sources.process(p.pid(), "cgroup")));
         List<String> causes = new ArrayList<>();
@@ -125,8 +126,8 @@ public final class CpuContentionRule implements Rule {
     }
 
     private boolean isThrottled(CgroupDelta g) {
-        return g.hasLimit() && g.periods() >= thresholds.get(CpuThrottledRule.MIN_PERIODS)
-                && g.throttlingRatio() >= thresholds.get(CpuThrottledRule.RATIO);
+        return g.hasLimit() && g.periods() >= value(CpuThrottledRule.MIN_PERIODS)
+                && g.throttlingRatio() >= value(CpuThrottledRule.RATIO);
     }
 
     /** The throttled cgroup that contains the process, or null. */

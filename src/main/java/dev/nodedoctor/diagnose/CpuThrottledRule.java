@@ -11,7 +11,7 @@ import java.util.Locale;
  * {@code cpu.throttled}: a cgroup ran out of its CFS quota in a large share of its periods, so its tasks
  * were stopped until the next period although CPUs may have been idle.
  */
-public final class CpuThrottledRule implements Rule {
+public final class CpuThrottledRule extends ConfiguredRule {
     public static final String ID = "cpu.throttled";
 
     public static final Threshold RATIO = new Threshold("cpu.throttled.ratio", 0.25,
@@ -23,16 +23,11 @@ public final class CpuThrottledRule implements Rule {
             "periods with runnable tasks needed in the window before judging (10 = 1 s at the default period)",
             "nodedoctor: fewer periods give ratios that are noise");
 
-    private final Thresholds thresholds;
 
     public CpuThrottledRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -40,9 +35,9 @@ public final class CpuThrottledRule implements Rule {
         if (d == null) {
             return List.of();
         }
-        double ratio = thresholds.get(RATIO);
-        double critical = thresholds.get(CRITICAL_RATIO);
-        double minPeriods = thresholds.get(MIN_PERIODS);
+        double ratio = value(RATIO);
+        double critical = value(CRITICAL_RATIO);
+        double minPeriods = value(MIN_PERIODS);
         List<CgroupDelta> hits = new ArrayList<>();
         for (CgroupDelta g : d.cgroups()) {
             if (g.hasLimit() && g.periods() >= minPeriods && g.throttlingRatio() >= ratio) {

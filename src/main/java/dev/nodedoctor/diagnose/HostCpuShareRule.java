@@ -14,31 +14,26 @@ import java.util.function.ToDoubleFunction;
  * {@code cpu.softirq}, {@code cpu.steal}): one column of /proc/stat above its normal range, over all CPUs
  * or concentrated on one CPU. Each subclass supplies the column, the thresholds and the words.
  */
-abstract class HostCpuShareRule implements Rule {
-    private final Thresholds thresholds;
+abstract class HostCpuShareRule extends ConfiguredRule {
 
-    HostCpuShareRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+    /**
+     * What one CPU state rule is made of.
+     *
+     * @param column      the /proc/stat column as top prints it: "system (sy)"
+     * @param allCpus     threshold over all CPUs, percent
+     * @param oneCpu      threshold on any single CPU, percent; null if only the total matters
+     * @param titleFormat the title with one %.0f for the share
+     */
+    record Spec(String id, String column, ToDoubleFunction<HostCpuDelta> share, Threshold allCpus, Threshold oneCpu,
+                String titleFormat, String why, String fix, List<String> refs) {
     }
 
-    /** The /proc/stat column name as top prints it (sy, wa, si, st). */
-    abstract String column();
+    private final Spec spec;
 
-    abstract ToDoubleFunction<HostCpuDelta> share();
-
-    /** Over all CPUs, in percent. */
-    abstract Threshold allCpus();
-
-    /** On any single CPU, in percent; null if only the total matters. */
-    abstract Threshold oneCpu();
-
-    abstract String title(double share);
-
-    abstract String why();
-
-    abstract String fix();
-
-    abstract List<String> refs();
+    HostCpuShareRule(Thresholds thresholds, Spec spec) {
+        super(spec.id(), thresholds);
+        this.spec = spec;
+    }
 
     /** Extra evidence specific to the state (the processes with most system time, blocked tasks...). */
     void addEvidence(Delta d, List<Evidence> evidence) {
@@ -50,7 +45,7 @@ abstract class HostCpuShareRule implements Rule {
         if (d == null || d.host() == null) {
             return List.of();
         }
-        ToDoubleFunction<HostCpuDelta> f = share();
+        ToDoubleFunction<HostCpuDelta> f = spec.share();
         double all = f.applyAsDouble(d.host().all());
         HostCpuDelta worst = null;
         for (HostCpuDelta c : d.host().perCpu()) {
@@ -59,24 +54,24 @@ abstract class HostCpuShareRule implements Rule {
             }
         }
         double worstShare = worst == null ? 0 : f.applyAsDouble(worst);
-        double limitAll = thresholds.get(allCpus());
-        Threshold one = oneCpu();
+        double limitAll = value(spec.allCpus());
+        Threshold one = spec.oneCpu();
         boolean overall = all >= limitAll;
-        boolean concentrated = one != null && worst != null && d.host().cpus() > 1 && worstShare >= thresholds.get(one);
+        boolean concentrated = one != null && worst != null && d.host().cpus() > 1 && worstShare >= value(one);
         if (!overall && !concentrated) {
             return List.of();
         }
         List<Evidence> ev = new ArrayList<>();
-        ev.add(Evidence.of(column() + " over all " + d.host().cpus() + " CPUs", all, "%", "/proc/stat (cpu)"));
+        ev.add(Evidence.of(spec.column() + " over all " + d.host().cpus() + " CPUs", all, "%", "/proc/stat (cpu)"));
         if (worst != null) {
-            ev.add(Evidence.of(column() + " on " + worst.cpu(), worstShare, "%", "/proc/stat (" + worst.cpu() + ")"));
+            ev.add(Evidence.of(spec.column() + " on " + worst.cpu(), worstShare, "%", "/proc/stat (" + worst.cpu() + ")"));
         }
         ev.add(Evidence.of("busy over all CPUs", d.host().all().busy(), "%", "/proc/stat (cpu)"));
         addEvidence(d, ev);
-        String title = overall ? title(all)
-                : title(worstShare) + String.format(Locale.ROOT, " on %s (%.0f%% over all CPUs)", worst.cpu(), all);
+        String title = overall ? String.format(Locale.ROOT, spec.titleFormat(), all)
+                : String.format(Locale.ROOT, spec.titleFormat(), worstShare) + String.format(Locale.ROOT, " on %s (%.0f%% over all CPUs)", worst.cpu(), all);
         Severity sev = overall && all >= 2 * limitAll ? Severity.CRITICAL : Severity.WARNING;
-        return List.of(new Finding(id(), sev, Subjects.HOST, title, ev, why(), fix(), refs(), List.of(),
+        return List.of(new Finding(id(), sev, Subjects.HOST, title, ev, spec.why(), spec.fix(), spec.refs(), List.of(),
                 Math.max(all, worstShare) / 100));
     }
 

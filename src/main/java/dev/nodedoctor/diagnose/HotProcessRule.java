@@ -12,7 +12,7 @@ import java.util.Locale;
  * then whether it spends it in its own code (user) or in the kernel (system: syscalls, page faults, reading
  * cgroup files), which decides the next tool.
  */
-public final class HotProcessRule implements Rule {
+public final class HotProcessRule extends ConfiguredRule {
     public static final String ID = "cpu.hot-process";
 
     public static final Threshold PERCENT = new Threshold("cpu.hot-process.percent", 80,
@@ -23,7 +23,6 @@ public final class HotProcessRule implements Rule {
             "nodedoctor: a full core on a busy host takes CPU from everything else");
     static final int MAX_REPORTED = 5;
 
-    private final Thresholds thresholds;
     private final long ownPid;
 
     public HotProcessRule(Thresholds thresholds) {
@@ -31,14 +30,10 @@ public final class HotProcessRule implements Rule {
     }
 
     HotProcessRule(Thresholds thresholds, long ownPid) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
         this.ownPid = ownPid;
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -46,8 +41,8 @@ public final class HotProcessRule implements Rule {
         if (d == null) {
             return List.of();
         }
-        double limit = thresholds.get(PERCENT);
-        double critical = thresholds.get(CRITICAL_PERCENT);
+        double limit = value(PERCENT);
+        double critical = value(CRITICAL_PERCENT);
         double hostIdle = d.host() == null ? 100 : d.host().all().idle();
         List<Finding> out = new ArrayList<>();
         for (ProcessDelta p : d.processes()) { // sorted by CPU, highest first
@@ -71,10 +66,14 @@ public final class HotProcessRule implements Rule {
         ev.add(Evidence.of("system", p.systemPercent(), "%", stat + " (stime)"));
         ev.add(Evidence.of("threads", p.threads(), "", stat));
         if (p.voluntarySwitchesPerSecond() >= 0) {
-            ev.add(Evidence.of("voluntary context switches", p.voluntarySwitchesPerSecond(), "/s",
+            ev.add(Evidence.of("voluntary switches (main thread)", p.voluntarySwitchesPerSecond(), "/s",
                     Sources.process(p.pid(), "status")));
-            ev.add(Evidence.of("involuntary context switches", p.involuntarySwitchesPerSecond(), "/s",
+            ev.add(Evidence.of("involuntary switches (main thread)", p.involuntarySwitchesPerSecond(), "/s",
                     Sources.process(p.pid(), "status")));
+        }
+        if (p.schedulesPerSecond() >= 0) {
+            ev.add(Evidence.of("times scheduled (all threads)", p.schedulesPerSecond(), "/s",
+                    Sources.process(p.pid(), "task/*/schedstat")));
         }
         if (p.cgroup() != null) {
             ev.add(Evidence.text("cgroup", p.cgroup(), Sources.process(p.pid(), "cgroup")));

@@ -4,8 +4,10 @@ import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.Sampler;
+import dev.nodedoctor.sample.SelfCost;
 import dev.nodedoctor.sample.Snapshot;
 import dev.nodedoctor.sys.KernelFiles;
+import dev.nodedoctor.trace.TraceSummary;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +21,30 @@ import java.util.Optional;
 public final class Investigation {
 
     /** What the report needs: the verdict, the window it is based on and what could not be looked at. */
-    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes) {
+    /**
+     * @param rates false when the tree held one moment: no CPU %, throttling or other rates
+     * @param self  what this run cost nodedoctor itself (CPU since start, RSS at the end)
+     */
+    public record Result(Diagnosis diagnosis, Observations observations, Delta delta, List<String> notes, boolean rates,
+                         SelfCost self) {
     }
 
     private Investigation() {
     }
 
 
+    /** Evidence gathered alongside the sampling window (a strace of one process), awaited after it. */
+    public interface Gathering<T> {
+        Part<T> await() throws InterruptedException;
+    }
+
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
+        return run(files, window, thresholds, () -> Part.absent(Observations.TRACE_NOT_GATHERED));
+    }
+
+    /** @param trace started by the caller before this call, so it covers the same window as the samples */
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds, Gathering<TraceSummary> trace)
+            throws InterruptedException {
         CgroupLayout layout = CgroupLayout.discover(files);
         Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
         Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
@@ -49,9 +67,20 @@ public final class Investigation {
             notes.add("this tree holds one moment, so there are no rates (CPU %, throttling): capture with "
                     + "`nodedoctor capture --duration 2s` or run on the live node");
         }
-        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString());
+        Part<TraceSummary> traced = trace.await();
+        Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
+                .slowReads(files.slowReads()).root(files.root().toString()).trace(traced);
+        if (second.memory() != null) {
+            b.memory(Part.of(second.memory()));
+        }
+        Observations obs = b.build();
+        traced.get().ifPresent(t -> t.notes().forEach(n -> notes.add("strace: " + n)));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());
-        return new Result(diagnosis, obs, delta, List.copyOf(notes));
+        SelfCost self;
+        try (KernelFiles live = KernelFiles.live()) {
+            self = SelfCost.now(live);
+        }
+        return new Result(diagnosis, obs, delta, List.copyOf(notes), files.isLive() || captured.isPresent(), self);
     }
 }

@@ -4,8 +4,6 @@ import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.HostCpuDelta;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /** {@code cpu.iowait}: CPUs idle while tasks wait for block I/O. */
 public final class IowaitRule extends HostCpuShareRule {
@@ -14,58 +12,17 @@ public final class IowaitRule extends HostCpuShareRule {
             "iowait (wa) over all CPUs, percent", "nodedoctor: a fifth of all CPU time idle waiting for disks");
 
     public IowaitRule(Thresholds t) {
-        super(t);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    String column() {
-        return "iowait (wa)";
-    }
-
-    @Override
-    ToDoubleFunction<HostCpuDelta> share() {
-        return HostCpuDelta::iowait;
-    }
-
-    @Override
-    Threshold allCpus() {
-        return ALL;
-    }
-
-    @Override
-    Threshold oneCpu() {
-        return null;
-    }
-
-    @Override
-    String title(double share) {
-        return String.format(Locale.ROOT, "CPUs wait for disk I/O %.0f%% of the time (iowait)", share);
-    }
-
-    @Override
-    String why() {
-        return "iowait is idle time during which at least one task on that CPU was blocked on block I/O. The "
-                + "CPU is free; the disk is the bottleneck. Tasks stuck in the D state add to the load average "
-                + "without using CPU. Buffered writes that fill the page cache faster than the disk drains it "
-                + "end in long writeback waits.";
-    }
-
-    @Override
-    String fix() {
-        return "Find the device and the writer: `iostat -x 1` (await, %util), /proc/pressure/io, "
-                + "`pidstat -d 1`. Throttle or move the heavy writer (io.max / blkio), use faster storage, or "
-                + "lower vm.dirty_background_bytes so background writeback starts earlier and in smaller bursts "
-                + "(vm.dirty_bytes is where the writer itself gets throttled).";
-    }
-
-    @Override
-    List<String> refs() {
-        return List.of("man 5 proc (/proc/stat iowait)", "https://docs.kernel.org/accounting/psi.html");
+        super(t, new Spec(ID, "iowait (wa)", HostCpuDelta::iowait, ALL, null,
+                "CPUs wait for disk I/O %.0f%% of the time (iowait)",
+                "iowait is idle time during which at least one task on that CPU was blocked on block I/O. The "
+                    + "CPU is free; the disk is the bottleneck. Tasks stuck in the D state add to the load average "
+                    + "without using CPU. Buffered writes that fill the page cache faster than the disk drains it "
+                    + "end in long writeback waits.",
+                "Find the device and the writer: `iostat -x 1` (await, %util), /proc/pressure/io, "
+                    + "`pidstat -d 1`. Throttle or move the heavy writer (io.max / blkio), use faster storage, or "
+                    + "lower vm.dirty_background_bytes so background writeback starts earlier and in smaller bursts "
+                    + "(vm.dirty_bytes is where the writer itself gets throttled).",
+                List.of("man 5 proc (/proc/stat iowait)", "https://docs.kernel.org/accounting/psi.html")));
     }
 
     @Override

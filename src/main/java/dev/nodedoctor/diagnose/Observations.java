@@ -3,7 +3,9 @@ package dev.nodedoctor.diagnose;
 import dev.nodedoctor.accesslog.LatencyAnalysis;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.sample.Delta;
+import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
+import dev.nodedoctor.trace.TraceSummary;
 
 import java.util.List;
 
@@ -15,22 +17,78 @@ import java.util.List;
  * @param cpu       host, process and cgroup rates over the sampling window
  * @param slowReads kernel files that were slow to read or timed out during the run
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
- * @param latency   access-log latency analysis (from {@code nodedoctor latency})
+ * @param memory    host and cgroup memory at the end of the window
+ * @param trace     the system calls of one process (strace), gathered with {@code diagnose --pid PID --trace}
+ * @param latency   access-log timings per proxy layer, gathered by {@code nodedoctor latency LOG...}
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
-                           Part<LatencyAnalysis> latency) {
+                           Part<MemoryState> memory, Part<TraceSummary> trace, Part<LatencyAnalysis> latency) {
+    public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
         slowReads = List.copyOf(slowReads);
     }
 
-    /** A node investigation: no access logs were looked at. */
-    public Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root) {
-        this(cpu, layout, slowReads, root, Part.absent("not gathered: access logs are read by `nodedoctor latency`"));
-    }
-
     /** An access-log investigation: nothing of the node was looked at. */
     public static Observations ofLatency(LatencyAnalysis analysis) {
-        return new Observations(Part.absent("not gathered: access logs only"), null, List.of(), "/", Part.of(analysis));
+        return builder().latency(Part.of(analysis)).build();
     }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds observations part by part; a part nobody set is absent ("not gathered"). Callers that gather one
+     * kind of evidence (strace alone, a kernel log file) set only theirs.
+     */
+    public static final class Builder {
+        private Part<Delta> cpu = Part.absent("CPU was not sampled");
+        private CgroupLayout layout;
+        private List<ReadTiming> slowReads = List.of();
+        private String root = "/";
+        private Part<MemoryState> memory = Part.absent("memory was not sampled");
+        private Part<TraceSummary> trace = Part.absent(TRACE_NOT_GATHERED);
+        private Part<LatencyAnalysis> latency = Part.absent("not gathered (access logs are read by `nodedoctor latency`)");
+
+        public Builder cpu(Part<Delta> v) {
+            cpu = v;
+            return this;
+        }
+
+        public Builder layout(CgroupLayout v) {
+            layout = v;
+            return this;
+        }
+
+        public Builder slowReads(List<ReadTiming> v) {
+            slowReads = v;
+            return this;
+        }
+
+        public Builder root(String v) {
+            root = v;
+            return this;
+        }
+
+        public Builder memory(Part<MemoryState> v) {
+            memory = v;
+            return this;
+        }
+
+        public Builder trace(Part<TraceSummary> v) {
+            trace = v;
+            return this;
+        }
+
+        public Builder latency(Part<LatencyAnalysis> v) {
+            latency = v;
+            return this;
+        }
+
+        public Observations build() {
+            return new Observations(cpu, layout, slowReads, root, memory, trace, latency);
+        }
+    }
+
 }

@@ -11,26 +11,21 @@ import java.util.Locale;
  * On a healthy node /proc and cgroup files answer in micro- to milliseconds; seconds mean the kernel itself
  * is struggling (memory.stat over thousands of dying cgroups, a process with a contended mmap lock).
  */
-public final class ReadTimeoutRule implements Rule {
+public final class ReadTimeoutRule extends ConfiguredRule {
     public static final String ID = "kernel.read-timeout";
     public static final Threshold SLOW_MS = new Threshold("kernel.read-timeout.slow-ms", 1000,
             "a completed read of one kernel file slower than this is reported, milliseconds (reads under 100 ms are not kept)",
             "nodedoctor: healthy /proc and cgroup reads take < 10 ms; a memory.stat read over many dying cgroups can take seconds");
 
-    private final Thresholds thresholds;
 
     public ReadTimeoutRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
-        double slowMs = thresholds.get(SLOW_MS);
+        double slowMs = value(SLOW_MS);
         List<Evidence> ev = new ArrayList<>();
         int timedOut = 0;
         double worst = 0;
@@ -56,8 +51,8 @@ public final class ReadTimeoutRule implements Rule {
                         + (timedOut > 0 ? " nodedoctor gave up waiting on the timed-out files and went on." : ""),
                 "If the slow files are cgroup statistics, count dying memory cgroups (/proc/cgroups num_cgroups "
                         + "for memory vs. the cgroup directories that exist). As a stop-gap, drop the caches that pin "
-                        + "them: `sync; echo 3 > /proc/sys/vm/drop_caches` (1 = page cache, which pins them since "
-                        + "Linux 5.9; 2 = dentries/inodes and other slab, which pinned them before); it costs a burst "
+                        + "them: `sync; echo 3 > /proc/sys/vm/drop_caches` (1 = page cache, the main pin; 2 = dentries, "
+                        + "inodes and other slab, which also pinned them before Linux 5.3/5.9); it costs a burst "
                         + "of re-reads from disk. If a /proc/PID file hangs, that process is stuck in the kernel "
                         + "(D state): check /proc/PID/stack as root.",
                 List.of("https://www.kernel.org/doc/html/latest/admin-guide/cgroup-v2.html"), List.of(), worst / 1000));

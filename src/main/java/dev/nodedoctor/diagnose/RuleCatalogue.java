@@ -11,6 +11,9 @@ public final class RuleCatalogue {
     public static List<Rule> all(Thresholds t) {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
                 new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
+                new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
+                new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
+                new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t),
                 new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
     }
 
@@ -35,6 +38,28 @@ public final class RuleCatalogue {
         out.add(CpuContentionRule.PROCESS_MS);
         out.add(CpuContentionRule.PSI_SOME);
         out.add(ReadTimeoutRule.SLOW_MS);
+        out.add(MemoryNearLimitRule.RATIO);
+        out.add(MemoryNearLimitRule.CRITICAL_RATIO);
+        out.add(PagecachePressureRule.USAGE_RATIO);
+        out.add(PagecachePressureRule.CACHE_SHARE);
+        out.add(PagecachePressureRule.DIRTY_SHARE);
+        out.add(ShmemRule.SHARE);
+        out.add(ShmemRule.CRITICAL_SHARE);
+        out.add(RssVsWorkingSetRule.MIN_GAP_MIB);
+        out.add(RssVsWorkingSetRule.RATIO);
+        out.add(MemcgDyingRule.COUNT);
+        out.add(MemcgDyingRule.CRITICAL_COUNT);
+        out.add(StatReadSlowRule.SLOW_MS);
+        out.add(StatReadSlowRule.CRITICAL_MS);
+        out.add(SoftirqStormRule.RATE);
+        out.add(SoftirqStormRule.SHARE);
+        out.add(FutexTimeoutsRule.PER_SECOND);
+        out.add(FutexTimeoutsRule.MIN_COUNT);
+        out.add(SyscallErrorStormRule.PER_SECOND);
+        out.add(SyscallErrorStormRule.RATIO);
+        out.add(SyscallErrorStormRule.MIN_COUNT);
+        out.add(SlowSyscallRule.MEAN_MS);
+        out.add(SlowSyscallRule.MIN_CALLS);
         out.add(LatencyConnectModeRule.SHARE);
         out.add(LatencyConnectModeRule.MIN_REQUESTS);
         out.add(LatencyHopRule.P99);

@@ -3,8 +3,6 @@ package dev.nodedoctor.diagnose;
 import dev.nodedoctor.sample.HostCpuDelta;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /** {@code cpu.softirq}: deferred interrupt work (network, timers, block completions) takes much CPU. */
 public final class SoftirqRule extends HostCpuShareRule {
@@ -16,56 +14,15 @@ public final class SoftirqRule extends HostCpuShareRule {
             "nodedoctor: one CPU a third busy with softirqs is the classic single-queue NIC pattern");
 
     public SoftirqRule(Thresholds t) {
-        super(t);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    String column() {
-        return "softirq (si)";
-    }
-
-    @Override
-    ToDoubleFunction<HostCpuDelta> share() {
-        return HostCpuDelta::softirq;
-    }
-
-    @Override
-    Threshold allCpus() {
-        return ALL;
-    }
-
-    @Override
-    Threshold oneCpu() {
-        return ONE;
-    }
-
-    @Override
-    String title(double share) {
-        return String.format(Locale.ROOT, "Softirq processing uses %.0f%% of the CPU", share);
-    }
-
-    @Override
-    String why() {
-        return "Softirqs are the second half of interrupt handling: receiving and sending network packets "
-                + "(NET_RX, NET_TX), timers, block I/O completions, RCU callbacks. When they pile up on one CPU "
-                + "(one NIC queue, no RPS), that CPU is saturated while the others idle, and packets queue "
-                + "or drop.";
-    }
-
-    @Override
-    String fix() {
-        return "See which softirq grows on which CPU in /proc/softirqs and which IRQs in /proc/interrupts. Spread "
-                + "network receive over CPUs (more NIC queues, RSS/RPS, irqbalance), and check for a packet "
-                + "flood (ksoftirqd/N at high CPU in top is the sign).";
-    }
-
-    @Override
-    List<String> refs() {
-        return List.of("https://docs.kernel.org/networking/scaling.html");
+        super(t, new Spec(ID, "softirq (si)", HostCpuDelta::softirq, ALL, ONE,
+                "Softirq processing uses %.0f%% of the CPU",
+                "Softirqs are the second half of interrupt handling: receiving and sending network packets "
+                    + "(NET_RX, NET_TX), timers, block I/O completions, RCU callbacks. When they pile up on one CPU "
+                    + "(one NIC queue, no RPS), that CPU is saturated while the others idle, and packets queue "
+                    + "or drop.",
+                "See which softirq grows on which CPU in /proc/softirqs and which IRQs in /proc/interrupts. Spread "
+                    + "network receive over CPUs (more NIC queues, RSS/RPS, irqbalance), and check for a packet "
+                    + "flood (ksoftirqd/N at high CPU in top is the sign).",
+                List.of("https://docs.kernel.org/networking/scaling.html")));
     }
 }

@@ -4,8 +4,6 @@ import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.HostCpuDelta;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /** {@code cpu.system-time}: the kernel itself takes a large share of the CPU. */
 public final class SystemTimeRule extends HostCpuShareRule {
@@ -17,56 +15,15 @@ public final class SystemTimeRule extends HostCpuShareRule {
             "system (sy) time on any single CPU, percent", "nodedoctor: one CPU half in the kernel");
 
     public SystemTimeRule(Thresholds t) {
-        super(t);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    String column() {
-        return "system (sy)";
-    }
-
-    @Override
-    ToDoubleFunction<HostCpuDelta> share() {
-        return HostCpuDelta::system;
-    }
-
-    @Override
-    Threshold allCpus() {
-        return ALL;
-    }
-
-    @Override
-    Threshold oneCpu() {
-        return ONE;
-    }
-
-    @Override
-    String title(double share) {
-        return String.format(Locale.ROOT, "The kernel uses %.0f%% of the CPU time (system)", share);
-    }
-
-    @Override
-    String why() {
-        return "System time is the kernel running on behalf of processes: system calls, page faults, lock "
-                + "contention inside the kernel, and work such as computing memory.stat for thousands of (dying) "
-                + "memory cgroups. It is CPU that applications do not get.";
-    }
-
-    @Override
-    String fix() {
-        return "Look at the processes with the most system time below; count the system calls of the top one "
-                + "(`strace -c -f -p PID`); take a kernel profile (`perf record -a -g -- sleep 10`, then a flame "
-                + "graph of `perf script`). A monitoring agent reading cgroup files is a common culprit.";
-    }
-
-    @Override
-    List<String> refs() {
-        return List.of("man 5 proc (/proc/stat)", "https://www.brendangregg.com/usemethod.html");
+        super(t, new Spec(ID, "system (sy)", HostCpuDelta::system, ALL, ONE,
+                "The kernel uses %.0f%% of the CPU time (system)",
+                "System time is the kernel running on behalf of processes: system calls, page faults, lock "
+                    + "contention inside the kernel, and work such as computing memory.stat for thousands of (dying) "
+                    + "memory cgroups. It is CPU that applications do not get.",
+                "Look at the processes with the most system time below; count the system calls of the top one "
+                    + "(`strace -c -f -p PID`); take a kernel profile (`perf record -a -g -- sleep 10`, then a flame "
+                    + "graph of `perf script`). A monitoring agent reading cgroup files is a common culprit.",
+                List.of("man 5 proc (/proc/stat)", "https://www.brendangregg.com/usemethod.html")));
     }
 
     @Override

@@ -7,11 +7,12 @@ import java.util.List;
 
 /** The `diagnose --json` document. Field names are part of the interface: add, never rename. */
 public record DiagnoseJson(String root, String cgroups, double windowSeconds, HostSummary host,
-                           int processes, int cgroupCount, List<Finding> findings, List<String> notes) {
+                           int processes, int cgroupCount, List<Finding> findings, List<String> notes,
+                           long selfCpuMillis, long selfRssKib) {
 
     public static DiagnoseJson of(Investigation.Result r) {
         return new DiagnoseJson(r.observations().root(), r.observations().layout().describe(), r.delta().seconds(),
                 HostSummary.of(r.delta().host()), r.delta().processes().size(), r.delta().cgroups().size(),
-                r.diagnosis().findings(), r.notes());
+                r.diagnosis().findings(), r.notes(), r.self().cpu().toMillis(), r.self().rssKib());
     }
 }

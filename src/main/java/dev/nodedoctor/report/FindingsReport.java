@@ -16,7 +16,9 @@ public final class FindingsReport {
 
     public static void print(Investigation.Result result, PrintWriter out) {
         HostDelta h = result.delta().host();
-        if (h != null) {
+        if (h != null && !result.rates()) {
+            out.printf("host: %d CPUs (one moment: no rates)%n", h.cpus());
+        } else if (h != null) {
             out.printf(Locale.ROOT, "host: %d CPUs, %.0f%% busy (us %.0f, sy %.0f, wa %.0f, si %.0f, st %.0f) over %.1f s%s%n",
                     h.cpus(), h.all().busy(), h.all().user() + h.all().nice(), h.all().system(), h.all().iowait(),
                     h.all().softirq(), h.all().steal(), result.delta().seconds(),
@@ -32,6 +34,9 @@ public final class FindingsReport {
         for (int i = 0; i < findings.size(); i++) {
             print(i + 1, findings.get(i), out);
         }
+        out.printf(Locale.ROOT, "nodedoctor itself: %d ms CPU since start (JVM start-up included), RSS %s%n",
+                result.self().cpu().toMillis(),
+                result.self().rssKib() < 0 ? "unknown" : (result.self().rssKib() / 1024) + " MiB");
         if (!result.notes().isEmpty()) {
             out.println("Could not look at everything:");
             for (String n : result.notes()) {

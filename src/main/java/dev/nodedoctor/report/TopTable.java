@@ -49,8 +49,8 @@ public final class TopTable {
     }
 
     public static void printProcesses(List<ProcessDelta> rows, int limit, Function<String, String> podLabel, PrintWriter out) {
-        out.println(String.format(Locale.ROOT, "%8s %6s %6s %6s %5s %8s %8s %8s %8s  %-24s %s",
-                "PID", "%CPU", "%usr", "%sys", "THR", "RUNQms/s", "cswch/s", "nvcsw/s", "RSS-MB", "POD/CGROUP", "COMMAND"));
+        out.println(String.format(Locale.ROOT, "%8s %6s %6s %6s %5s %8s %8s %8s  %-24s %s",
+                "PID", "%CPU", "%usr", "%sys", "THR", "RUNQms/s", "SCHED/s", "RSS-MB", "POD/CGROUP", "COMMAND"));
         int n = 0;
         for (ProcessDelta p : rows) {
             if (limit > 0 && n++ >= limit) {
@@ -60,10 +60,9 @@ public final class TopTable {
             if (where == null) {
                 where = p.cgroup();
             }
-            out.println(String.format(Locale.ROOT, "%8d %6.1f %6.1f %6.1f %5d %8s %8s %8s %8s  %-24s %s",
+            out.println(String.format(Locale.ROOT, "%8d %6.1f %6.1f %6.1f %5d %8s %8s %8s  %-24s %s",
                     p.pid(), p.cpuPercent(), p.userPercent(), p.systemPercent(), p.threads(),
-                    num(p.runQueueDelayMsPerSecond()), num(p.voluntarySwitchesPerSecond()),
-                    num(p.involuntarySwitchesPerSecond()), p.rssKb() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", p.rssKb() / 1024.0),
+                    num(p.runQueueDelayMsPerSecond()), num(p.schedulesPerSecond()), p.rssKb() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", p.rssKb() / 1024.0),
                     Text.cut(where, 24), Text.cut(command(p), 60)));
         }
     }

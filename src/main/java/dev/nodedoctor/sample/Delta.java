@@ -85,6 +85,8 @@ public record Delta(double seconds, Snapshot before, Snapshot after, HostDelta h
         double sysPct = sys / TICKS_PER_SECOND / seconds * 100;
         double cpu = userPct + sysPct;
         double runq = -1;
+        double schedules = a.timeslices() >= 0 && b.timeslices() >= 0
+                ? Math.max(0, b.timeslices() - a.timeslices()) / seconds : -1;
         if (a.waitNanos() >= 0 && b.waitNanos() >= 0) {
             // summed over live threads only: a thread that exited takes its wait with it, so floor at 0
             runq = Math.max(0, b.waitNanos() - a.waitNanos()) / 1e6 / seconds;
@@ -98,7 +100,7 @@ public record Delta(double seconds, Snapshot before, Snapshot after, HostDelta h
             rss = b.status().vmRssKb();
         }
         return new ProcessDelta(b.pid(), b.stat().comm(), b.cmdline(), b.cgroup(), cpu, userPct, sysPct, threads,
-                vol, invol, runq, rss);
+                vol, invol, runq, rss, schedules);
     }
 
     private static CgroupDelta cgroup(CgroupStats a, CgroupStats b, double seconds) {

@@ -8,10 +8,12 @@ import dev.nodedoctor.host.ProcessStatus;
  *
  * @param runNanos  CPU time from schedstat summed over all threads (-1 if unreadable)
  * @param waitNanos run-queue wait from schedstat summed over all threads (-1 if unreadable)
+ * @param timeslices times any of its threads was put on a CPU (schedstat field 3, summed), -1 if unreadable
  * @param cgroup    the process's cgroup in the CPU hierarchy (v1 "cpu" line, or the v2 line), or null
+ * @param memoryCgroup its cgroup in the memory hierarchy (differs from {@code cgroup} on v1), or null
  */
-public record ProcessSample(ProcessStat stat, ProcessStatus status, long runNanos, long waitNanos, String cgroup,
-                            String cmdline) {
+public record ProcessSample(ProcessStat stat, ProcessStatus status, long runNanos, long waitNanos, long timeslices,
+                            String cgroup, String cmdline, String memoryCgroup) {
 
     public int pid() {
         return stat.pid();

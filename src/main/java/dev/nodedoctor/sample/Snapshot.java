@@ -12,5 +12,10 @@ import java.util.Map;
  * "could not look".
  */
 public record Snapshot(long monotonicNanos, Instant time, HostSample host, Map<Integer, ProcessSample> processes,
-                       Map<String, CgroupStats> cgroups, List<String> notes) {
+                       Map<String, CgroupStats> cgroups, List<String> notes, MemoryState memory) {
+
+    /** The same readings as if taken at another instant: a capture's moments are replayed this way. */
+    public Snapshot at(long monotonic) {
+        return new Snapshot(monotonic, time, host, processes, cgroups, notes, memory);
+    }
 }

@@ -179,6 +179,18 @@ public final class KernelFiles implements AutoCloseable {
         return enqueue(r);
     }
 
+    /**
+     * Waits until every read submitted before this call has finished (or timed out). The reader serves in
+     * order, so after this one wake-up the caller collects a whole pass without waiting per file.
+     */
+    public void await() {
+        try {
+            enqueue(new Request<Void>(Op.BARRIER, "(barrier)", null)).get();
+        } catch (KernelFileException e) {
+            // a barrier reads nothing; a timeout here was already reported against the stuck read
+        }
+    }
+
     /** Whether the path exists. Used for optional files (PSI, cpu.cfs_burst_us) before reading them. */
     public boolean exists(String path) {
         return Files.exists(resolve(path));
@@ -281,7 +293,7 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH }
+    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER }
 
     private final class Request<T> implements Pending<T> {
         final Op op;
@@ -425,7 +437,7 @@ public final class KernelFiles implements AutoCloseable {
 
         @SuppressWarnings("unchecked")
         private <T> T execute(Request<T> r) throws KernelFileException {
-            Path file = resolve(r.path);
+            Path file = r.op == Op.BARRIER ? null : resolve(r.path);
             switch (r.op) {
                 case READ:
                     int n = readFile(file, r.path);
@@ -445,6 +457,8 @@ public final class KernelFiles implements AutoCloseable {
                     return (T) walk(file, r.path, r.maxDepth);
                 case READ_EACH:
                     return (T) readEach(file, r.path, r.eachFile, r.eachParser);
+                case BARRIER:
+                    return null;
                 default:
                     throw new IllegalStateException(r.op.toString());
             }

@@ -142,6 +142,38 @@ class CliTest {
     }
 
     @Test
+    void memoryBreakdownOfTheOomKilledContainer() throws Exception {
+        String root = Fixtures.v2Root().toString();
+        Cli.Run all = Cli.run("memory", "--root", root);
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("WSET", "pod df494f48 / ctr 3230f737 (Burstable)");
+        // pid 216 is the cache-writer in the Burstable container (fixture README)
+        Cli.Run one = Cli.run("memory", "--root", root, "--pid", "216");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("cri-containerd-3230f737", "working set         19.1 MiB", "shmem             12.0 MiB",
+                "OOM kills           1");
+        JsonNode doc = JSON.readTree(Cli.run("memory", "--root", root, "--pid", "216", "--json").out());
+        assertThat(doc.get("rows").get(0).get("memory").get("usage").asLong()).isEqualTo(47443968L);
+        assertOneLineError(Cli.run("memory", "--root", root, "/no/such/cgroup"), 3, "no such memory cgroup");
+        assertOneLineError(Cli.run("memory", "--root", root, "--pid", "99999"), 3, "/proc/99999/cgroup: no such file");
+        assertThat(Cli.run("memory", "relative/path").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void fixDropCachesSaysWhatItDoesFirstAndOnlyOnTheLiveNode() {
+        assertOneLineError(Cli.run("diagnose", "--root", Fixtures.v1Bundle().toString(), "--fix", "drop-caches"), 2,
+                "cannot be used with --root");
+        assertOneLineError(Cli.run("diagnose", "--fix", "reboot"), 2, "the only one is drop-caches");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.isRoot(), "writing drop_caches needs root");
+        Cli.Run r = Cli.run("diagnose", "-d", "200ms", "--fix", "drop-caches");
+        assertThat(r.exit()).as(r.err()).isZero();
+        int announce = r.out().indexOf("--fix drop-caches: nodedoctor will now run `sync` and write 3 to /proc/sys/vm/drop_caches");
+        int done = r.out().indexOf("dying memory cgroups: ");
+        assertThat(announce).isPositive();
+        assertThat(done).isGreaterThan(announce);
+    }
+
+    @Test
     void completionScriptIsBash() {
         Cli.Run r = Cli.run("completion");
         assertThat(r.exit()).isZero();

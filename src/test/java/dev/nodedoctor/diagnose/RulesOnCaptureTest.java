@@ -61,6 +61,51 @@ class RulesOnCaptureTest {
     }
 
     @Test
+    void containerFullOfDirtyPageCacheIsFound() throws Exception {
+        Path root = Fixtures.v1Root();
+        String dir = "/sys/fs/cgroup/memory" + CTR;
+        long usage = Long.parseLong(Fixtures.read(root, dir + "/memory.usage_in_bytes").trim());
+        long cache = field(root, dir + "/memory.stat", "total_cache");
+        long dirty = field(root, dir + "/memory.stat", "total_dirty") + field(root, dir + "/memory.stat", "total_writeback");
+        Investigation.Result r = diagnose(root, Thresholds.defaults());
+        assertThat(r.diagnosis().findings()).filteredOn(f -> f.id().equals("memory.pagecache-pressure")).singleElement()
+                .satisfies(f -> {
+                    // the pod has the same 64 MiB limit: told once, at the container
+                    assertThat(f.subject()).isEqualTo("cgroup " + CTR);
+                    assertThat(f.severity()).isEqualTo(dirty >= (64L << 20) / 10 ? Severity.CRITICAL : Severity.WARNING);
+                    assertThat(f.evidence()).anySatisfy(e -> {
+                        assertThat(e.name()).isEqualTo("usage");
+                        assertThat(e.number()).isEqualTo(usage / 1048576.0);
+                        assertThat(e.source()).isEqualTo(dir + "/memory.usage_in_bytes");
+                    });
+                    assertThat(f.evidence()).anySatisfy(e -> {
+                        assertThat(e.name()).isEqualTo("file (page cache)");
+                        assertThat(e.number()).isEqualTo(cache / 1048576.0);
+                    });
+                    assertThat(f.evidence()).anySatisfy(e -> assertThat(e.value()).isEqualTo("Burstable"));
+                });
+        // no OOM happened in that capture, and tmpfs played no part
+        assertThat(r.diagnosis().findings()).extracting(Finding::id).doesNotContain("oom.recent", "memory.shmem");
+    }
+
+    @Test
+    void theV2NodeShowsItsOomKillAtTheVictimsContainer() throws Exception {
+        String ba = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poddf494f48_9b0d_4b0a_a38e_e8ecbcc51690.slice"
+                + "/cri-containerd-3230f737b03de3d001a61e82d2dcd0845794301a4779370e04fadee8a0e9e5e4.scope";
+        Investigation.Result r = diagnose(Fixtures.v2Root(), Thresholds.defaults());
+        assertThat(r.diagnosis().findings()).filteredOn(f -> f.id().equals("oom.recent")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.subject()).isEqualTo("cgroup " + ba);
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING); // one moment: not "during this run"
+                    assertThat(f.evidence()).anySatisfy(e -> assertThat(e.source())
+                            .isEqualTo("/sys/fs/cgroup" + ba + "/memory.events"));
+                });
+        // shmem is 12 of 64 MiB now (under a quarter) and the working set 30 %: nothing else to say
+        assertThat(r.diagnosis().findings()).extracting(Finding::id)
+                .doesNotContain("memory.shmem", "memory.near-limit", "memory.pagecache-pressure");
+    }
+
+    @Test
     void quietStatesStaySilent() throws Exception {
         Investigation.Result r = diagnose(Fixtures.v1Root(), Thresholds.defaults());
         // the build machine had no steal, iowait or softirq load during the capture

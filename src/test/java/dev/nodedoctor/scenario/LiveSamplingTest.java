@@ -38,7 +38,8 @@ class LiveSamplingTest {
             // the JDK's own reading of the same process over (almost) the same window
             double jdkPercent = (cpu1.toNanos() - cpu0.toNanos()) / 1e7 / d.seconds();
             assertThat(p.cpuPercent()).isCloseTo(jdkPercent, within(15.0));
-            assertThat(p.cpuPercent()).isBetween(30.0, 105.0); // one thread: at most one core (2 shared CPUs)
+            // one thread: at most one core; how much of it depends on what else the machine runs
+            assertThat(p.cpuPercent()).isBetween(1.0, 105.0);
             assertThat(p.userPercent()).isGreaterThan(p.systemPercent());
             assertThat(p.threads()).isEqualTo(1);
             assertThat(p.name()).isEqualTo("sh");

@@ -18,6 +18,16 @@ public final class ScratchCgroups implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final String name = "nodedoctor-test-" + UUID.randomUUID().toString().substring(0, 8);
 
+    /** Skips the calling test (with the reason) unless we are root with these v1 controllers writable. */
+    public static ScratchCgroups requireV1(String... controllers) {
+        assumeTrue(Fixtures.isRoot(), "needs root to create cgroups");
+        for (String c : controllers) {
+            assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup", c, "cgroup.procs")),
+                    "needs a writable cgroup v1 " + c + " hierarchy at /sys/fs/cgroup/" + c);
+        }
+        return new ScratchCgroups();
+    }
+
     /** Skips the calling test (with the reason) unless we are root on a machine with v1 cpu + cpuacct. */
     public static ScratchCgroups requireV1Cpu() {
         assumeTrue(Fixtures.isRoot(), "needs root to create cgroups");
