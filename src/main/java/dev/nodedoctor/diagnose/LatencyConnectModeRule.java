@@ -21,8 +21,8 @@ public final class LatencyConnectModeRule implements Rule {
     public static final Threshold MIN_REQUESTS = new Threshold("latency.connect-mode.min-requests", 5,
             "requests needed in the ≈1 s mode before it counts",
             "nodedoctor: fewer are anecdotes, not a mode");
-    /** Retransmit times after the first SYN: linear (1, 2, 3 s) and exponential (1, 3, 7 s) back-off. */
-    static final double[] MODES = {1, 2, 3, 7};
+    /** Retransmit times after the first SYN: linear (1, 2, 3, 4, 5 s) and exponential (1, 3, 7 s) back-off. */
+    static final double[] MODES = {1, 2, 3, 4, 5, 7};
 
     private final Thresholds thresholds;
 
@@ -62,13 +62,13 @@ public final class LatencyConnectModeRule implements Rule {
         }
         List<Finding> out = new ArrayList<>();
         for (LatencyAnalysis.Layer l : a.layers()) {
-            check("layer " + l.name(), "upstream_connect_time at " + l.name(), l.connect(), l.slowConnects(),
-                    sourceOf(l), out);
+            check("layer " + l.name(), "upstream_connect_time at " + l.name(), "upstream_connect_time", l.connect(),
+                    l.slowConnects(), sourceOf(l), out);
         }
         if (a.join() != null) {
             for (LatencyAnalysis.Hop h : a.join().hops()) {
-                check("hop " + h.outer() + " → " + h.inner(), "gap " + h.outer() + " → " + h.inner()
-                        + " (outer request_time − inner request_time)", h.gap(), List.of(),
+                check("hop " + h.outer() + " → " + h.inner(), "the gap " + h.outer() + " → " + h.inner()
+                        + " (outer request_time − inner request_time)", "gap", h.gap(), List.of(),
                         "joined on " + a.join().field(), out);
             }
         }
@@ -79,7 +79,7 @@ public final class LatencyConnectModeRule implements Rule {
         return String.join(", ", l.sources().stream().map(s -> s.name()).toList());
     }
 
-    private void check(String subject, String series, Distribution d, List<LatencyAnalysis.Upstream> upstreams,
+    private void check(String subject, String series, String label, Distribution d, List<LatencyAnalysis.Upstream> upstreams,
                        String source, List<Finding> out) {
         if (d.count() == 0) {
             return;
@@ -97,8 +97,8 @@ public final class LatencyConnectModeRule implements Rule {
                     String.format(Locale.ROOT, "requests (%.1f %%; %d in the %.1f–%.2f s valley below)",
                             100.0 * m.count() / d.count(), m.valley(), m.at() - 0.5, m.at() - 0.05), source));
         }
-        ev.add(Evidence.of(series + " p50", d.p50(), "s", source));
-        ev.add(Evidence.of(series + " p99", d.p99(), "s", source));
+        ev.add(Evidence.of(label + " p50", d.p50(), "s", source));
+        ev.add(Evidence.of(label + " p99", d.p99(), "s", source));
         for (LatencyAnalysis.Upstream u : upstreams.subList(0, Math.min(5, upstreams.size()))) {
             ev.add(Evidence.of("slow connects (≥ 0.9 s) to " + u.addr(), u.slowConnects(),
                     String.format(Locale.ROOT, "requests, mean %.2f s", u.meanConnect()), source));
