@@ -1,6 +1,7 @@
 package dev.nodedoctor.capture;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Sampler;
 import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.sys.KernelFiles;
@@ -53,6 +54,14 @@ public final class Capture {
             Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
             if (!window.isZero()) {
                 long t0 = sampler.snapshot().monotonicNanos();
+                // the TCP counters of the earlier moment too, so that `diagnose --root` gets their rates
+                for (String path : List.of(TcpCounters.NETSTAT, TcpCounters.SNMP)) {
+                    try {
+                        files.read(path, Parser.TEXT);
+                    } catch (KernelFileException e) {
+                        skipped.add(e.getMessage());
+                    }
+                }
                 Thread.sleep(window.toMillis());
                 bundle.prefix("");
                 CgroupLayout.discover(files); // the later moment needs its own mountinfo copy

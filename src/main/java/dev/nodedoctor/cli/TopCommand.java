@@ -28,6 +28,9 @@ import java.util.concurrent.Callable;
         description = "Live table of processes and cgroups (containers) sorted by CPU, like pidstat and docker "
                 + "stats together. CPU is in percent of one core.")
 public final class TopCommand implements Callable<Integer> {
+    /** Descriptors kept open across refreshes; far below the JVM's raised soft limit (the hard limit). */
+    static final int KEEP_OPEN = 4096;
+
     @Mixin
     KernelOptions kernel;
 
@@ -72,6 +75,8 @@ public final class TopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean clear = !json && System.console() != null;
         try (KernelFiles files = kernel.open(); KernelFiles live = KernelFiles.live()) {
+            // the same few hundred files every second: keep them open, re-read from offset 0
+            files.keepOpen(KEEP_OPEN);
             CgroupLayout layout = CgroupLayout.discover(files);
             Sampler sampler = new Sampler(files, layout, new Sampler.Options(showProcesses, showCgroups, !noRunqueue));
             var captured = CapturedWindow.snapshots(files, sampler, sampler.options());

@@ -2,6 +2,11 @@ package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.capture.CapturedWindow;
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.host.NetSnmp;
+import dev.nodedoctor.probe.HiccupMeter;
+import dev.nodedoctor.probe.HiccupReport;
+import dev.nodedoctor.probe.TcpCounters;
+import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.Sampler;
 import dev.nodedoctor.sample.SelfCost;
@@ -50,15 +55,28 @@ public final class Investigation {
         Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
         Snapshot first;
         Snapshot second;
+        Part<HiccupReport> hiccup;
+        Part<TcpCounters> tcp;
         if (captured.isPresent()) {
             first = captured.get()[0];
             second = captured.get()[1];
+            hiccup = Part.absent("the hiccup meter runs only on the live node");
+            tcp = capturedTcp(files, (second.monotonicNanos() - first.monotonicNanos()) / 1e9);
         } else {
-            first = sampler.snapshot();
-            if (files.isLive()) {
-                Thread.sleep(window.toMillis());
+            // the meter runs over the whole window, sampling included: stalls of the node while we read it count
+            HiccupMeter meter = files.isLive() ? HiccupMeter.start(HiccupMeter.DEFAULT_INTERVAL) : null;
+            Part<NetSnmp> tcpBefore = tcpCounters(files);
+            try {
+                first = sampler.snapshot();
+                if (files.isLive()) {
+                    Thread.sleep(window.toMillis());
+                }
+                second = sampler.snapshot();
+            } finally {
+                hiccup = meter == null ? Part.absent("the hiccup meter runs only on the live node") : Part.of(meter.stop());
             }
-            second = sampler.snapshot();
+            tcp = tcpBetween(tcpBefore, tcpCounters(files), (second.monotonicNanos() - first.monotonicNanos()) / 1e9,
+                    files.isLive());
         }
         Delta delta = Delta.between(first, second);
         List<String> notes = new ArrayList<>(layout.notes());
@@ -69,7 +87,8 @@ public final class Investigation {
         }
         Part<TraceSummary> traced = trace.await();
         Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
-                .slowReads(files.slowReads()).root(files.root().toString()).trace(traced);
+                .slowReads(files.slowReads()).root(files.root().toString()).trace(traced)
+                .hiccup(hiccup).tcp(tcp);
         if (second.memory() != null) {
             b.memory(Part.of(second.memory()));
         }
@@ -82,5 +101,37 @@ public final class Investigation {
             self = SelfCost.now(live);
         }
         return new Result(diagnosis, obs, delta, List.copyOf(notes), files.isLive() || captured.isPresent(), self);
+    }
+
+    private static Part<NetSnmp> tcpCounters(KernelFiles files) {
+        try {
+            return Part.of(TcpCounters.read(files));
+        } catch (KernelFileException e) {
+            return Part.absent(e.getMessage());
+        }
+    }
+
+    private static Part<TcpCounters> tcpBetween(Part<NetSnmp> before, Part<NetSnmp> after, double seconds, boolean live) {
+        if (before instanceof Part.Absent<NetSnmp> a) {
+            return Part.absent(a.why());
+        }
+        if (after instanceof Part.Absent<NetSnmp> a) {
+            return Part.absent(a.why());
+        }
+        if (!live) {
+            return Part.absent("TCP counters need two moments; this tree holds one");
+        }
+        return Part.of(TcpCounters.between(before.get().orElseThrow(), after.get().orElseThrow(), seconds));
+    }
+
+    /** A capture taken by a nodedoctor that also kept the TCP counters in its earlier moment gives their rates. */
+    private static Part<TcpCounters> capturedTcp(KernelFiles files, double seconds) {
+        Optional<CapturedWindow> window = CapturedWindow.of(files.root());
+        if (window.isEmpty()) {
+            return Part.absent("TCP counters need two moments; this tree holds one");
+        }
+        try (KernelFiles before = KernelFiles.at(window.get().before(), files.deadline())) {
+            return tcpBetween(tcpCounters(before), tcpCounters(files), seconds, true);
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.accesslog.LatencyAnalysis;
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.probe.HiccupReport;
+import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
@@ -19,10 +21,13 @@ import java.util.List;
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
  * @param memory    host and cgroup memory at the end of the window
  * @param trace     the system calls of one process (strace), gathered with {@code diagnose --pid PID --trace}
+ * @param hiccup    scheduling-latency meter run over the window (live only)
+ * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
  * @param latency   access-log timings per proxy layer, gathered by {@code nodedoctor latency LOG...}
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
-                           Part<MemoryState> memory, Part<TraceSummary> trace, Part<LatencyAnalysis> latency) {
+                           Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
+                           Part<TcpCounters> tcp, Part<LatencyAnalysis> latency) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
@@ -49,6 +54,8 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private String root = "/";
         private Part<MemoryState> memory = Part.absent("memory was not sampled");
         private Part<TraceSummary> trace = Part.absent(TRACE_NOT_GATHERED);
+        private Part<HiccupReport> hiccup = Part.absent("the hiccup meter did not run");
+        private Part<TcpCounters> tcp = Part.absent("TCP counters were not read");
         private Part<LatencyAnalysis> latency = Part.absent("not gathered (access logs are read by `nodedoctor latency`)");
 
         public Builder cpu(Part<Delta> v) {
@@ -81,13 +88,23 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
+        public Builder hiccup(Part<HiccupReport> v) {
+            hiccup = v;
+            return this;
+        }
+
         public Builder latency(Part<LatencyAnalysis> v) {
             latency = v;
             return this;
         }
 
+        public Builder tcp(Part<TcpCounters> v) {
+            tcp = v;
+            return this;
+        }
+
         public Observations build() {
-            return new Observations(cpu, layout, slowReads, root, memory, trace, latency);
+            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, latency);
         }
     }
 

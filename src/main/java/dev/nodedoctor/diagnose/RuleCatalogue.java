@@ -14,6 +14,7 @@ public final class RuleCatalogue {
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
                 new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
                 new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t),
+                new HiccupRule(t), new SynRetransmitRule(t),
                 new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
     }
 
@@ -60,6 +61,12 @@ public final class RuleCatalogue {
         out.add(SyscallErrorStormRule.MIN_COUNT);
         out.add(SlowSyscallRule.MEAN_MS);
         out.add(SlowSyscallRule.MIN_CALLS);
+        out.add(HiccupRule.P999_MS);
+        out.add(HiccupRule.MAX_MS);
+        out.add(HiccupRule.CRITICAL_MAX_MS);
+        out.add(SynRetransmitRule.SHARE);
+        out.add(SynRetransmitRule.CRITICAL_SHARE);
+        out.add(SynRetransmitRule.MIN_COUNT);
         out.add(LatencyConnectModeRule.SHARE);
         out.add(LatencyConnectModeRule.MIN_REQUESTS);
         out.add(LatencyHopRule.P99);

@@ -26,6 +26,7 @@ public final class FindingsReport {
         }
         out.printf("cgroups: %s; %d processes, %d cgroups sampled%n", result.observations().layout().describe(),
                 result.delta().processes().size(), result.delta().cgroups().size());
+        probes(result, out);
         out.println();
         List<Finding> findings = result.diagnosis().findings();
         if (findings.isEmpty()) {
@@ -48,7 +49,7 @@ public final class FindingsReport {
         out.flush();
     }
 
-    static void print(int n, Finding f, PrintWriter out) {
+    public static void print(int n, Finding f, PrintWriter out) {
         out.printf("%d. %s %s  %s%n", n, f.severity(), f.id(), f.subject());
         for (String line : Text.wrap(f.title(), Text.WIDTH - 3)) {
             out.println("   " + line);
@@ -80,6 +81,22 @@ public final class FindingsReport {
         }
         out.println("   more: nodedoctor explain " + f.id());
         out.println();
+    }
+
+    /** One line each for the hiccup meter and the TCP counters, when they were gathered. */
+    private static void probes(Investigation.Result result, PrintWriter out) {
+        result.observations().hiccup().get().ifPresent(h -> out.printf(Locale.ROOT,
+                "hiccups: %d wake-ups of %d ms sleeps, delay p99 %s ms, p99.9 %s ms, max %s ms%n", h.wakeups(),
+                h.intervalMicros() / 1000, Evidence.format(h.p99Micros() / 1000.0),
+                Evidence.format(h.p999Micros() / 1000.0), Evidence.format(h.maxMicros() / 1000.0)));
+        result.observations().tcp().get().ifPresent(c -> out.printf(Locale.ROOT,
+                "tcp: SYN retransmits %s/s (connects started %s/s), ListenOverflows %s/s, ListenDrops %s/s, "
+                        + "RetransSegs %s/s%n", rate(c, c.synRetrans()), rate(c, c.activeOpens()),
+                rate(c, c.listenOverflows()), rate(c, c.listenDrops()), rate(c, c.retransSegs())));
+    }
+
+    private static String rate(dev.nodedoctor.probe.TcpCounters c, long change) {
+        return change < 0 ? "n/a" : Evidence.format(c.perSecond(change));
     }
 
     private static String valueWithUnit(Evidence e) {

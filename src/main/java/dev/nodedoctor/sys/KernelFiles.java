@@ -55,6 +55,7 @@ public final class KernelFiles implements AutoCloseable {
     private final Deque<ReadTiming> slowReads = new ArrayDeque<>();
     private Reader reader;
     private volatile ReadRecorder recorder;
+    private volatile int keepOpen;
     private volatile boolean closed;
 
     private KernelFiles(Path root, Duration deadline, Duration slow) {
@@ -96,6 +97,18 @@ public final class KernelFiles implements AutoCloseable {
 
     public Duration slowThreshold() {
         return Duration.ofNanos(slowNanos);
+    }
+
+    /**
+     * Keeps up to {@code budget} files open between reads and re-reads them from offset 0, for loops that read
+     * the same files every pass (`top`, the agent). 0 (the default) opens and closes every file. Kept
+     * descriptors are closed when the reader thread ends or is abandoned.
+     */
+    public void keepOpen(int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must not be negative");
+        }
+        this.keepOpen = budget;
     }
 
     public void record(ReadRecorder recorder) {
@@ -143,6 +156,33 @@ public final class KernelFiles implements AutoCloseable {
     /** Queues a read; call {@link Pending#get()} later. Submit a whole pass first, then collect. */
     public <T> Pending<T> submit(String path, Parser<T> parser) {
         return enqueue(new Request<>(Op.READ, path, parser));
+    }
+
+    /**
+     * Reads a file that may never reach its end, such as {@code /dev/kmsg}: read(2) is repeated until the file
+     * ends or until no data has come for {@code idle}, and everything read so far is then parsed as one text.
+     * <p>
+     * Why an idle timeout: {@code /dev/kmsg} hands out one record per read(2) and, at the end of the ring,
+     * blocks until the kernel logs something new; only O_NONBLOCK turns that into EAGAIN, and the JDK cannot
+     * open a file with O_NONBLOCK. The records already in the ring come back at memory speed (microseconds
+     * apart), so a pause of {@code idle} means "the ring is drained". The reader blocked in that last read is
+     * then interrupted: a {@link FileChannel} is interruptible, the JDK signals the blocked thread, the read
+     * returns EINTR and the channel closes, and the reader thread goes on serving the queue.
+     * <p>
+     * The deadline applies to each read, not to the whole stream: a stream that keeps delivering is read until
+     * {@link #MAX_FILE_BYTES}, then what was read is returned. EPIPE from a read (kmsg: the record at our
+     * position was overwritten before we got to it) is skipped; the record sequence numbers show the gap.
+     * A regular file (a saved log under {@code --root}) simply ends at EOF.
+     */
+    public <T> T readUntilIdle(String path, Duration idle, Parser<T> parser) throws KernelFileException {
+        long idleNanos = idle.toNanos();
+        if (idleNanos <= 0 || idleNanos >= deadlineNanos) {
+            throw new IllegalArgumentException("the idle timeout must be positive and below the read deadline "
+                    + deadline() + ", not " + idle);
+        }
+        Request<T> r = new Request<>(Op.READ_UNTIL_IDLE, path, parser);
+        r.idleNanos = idleNanos;
+        return enqueue(r).get();
     }
 
     /** The names in a directory (not sorted), through the reader thread so a hung readdir cannot stall us. */
@@ -255,7 +295,19 @@ public final class KernelFiles implements AutoCloseable {
                 return;
             }
             Request<?> current = r.current;
-            if (current != null && System.nanoTime() - current.startedAt > deadlineNanos) {
+            if (current != null && current.idleNanos > 0) {
+                // a streaming read: quiet for `idle` means drained; interrupt the read that waits for more
+                if (!current.idleStop && System.nanoTime() - current.progressAt > current.idleNanos) {
+                    current.idleStop = true;
+                    r.thread.interrupt();
+                }
+                if (System.nanoTime() - current.progressAt <= deadlineNanos) {
+                    return;
+                }
+                // the interrupt did not free the reader within the deadline: treat it as a stuck read
+            }
+            if (current != null && System.nanoTime() - current.startedAt > deadlineNanos
+                    && (current.idleNanos == 0 || System.nanoTime() - current.progressAt > deadlineNanos)) {
                 r.abandoned = true;
                 hungReaders.incrementAndGet();
                 reader = null;
@@ -293,13 +345,17 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER }
+    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER, READ_UNTIL_IDLE }
 
     private final class Request<T> implements Pending<T> {
         final Op op;
         final String path;
         final Parser<T> parser;
         volatile long startedAt;
+        /** READ_UNTIL_IDLE: when the last data arrived, the idle timeout, and whether we interrupted it. */
+        volatile long progressAt;
+        long idleNanos;
+        volatile boolean idleStop;
         int maxDepth;
         String eachFile;
         Parser<?> eachParser;
@@ -373,6 +429,8 @@ public final class KernelFiles implements AutoCloseable {
         volatile Request<?> current;
         volatile boolean abandoned;
         private byte[] buffer = new byte[16 << 10];
+        /** Descriptors kept open between passes (see {@link #keepOpen(int)}), least recently used first. */
+        private final java.util.LinkedHashMap<String, FileChannel> openFiles = new java.util.LinkedHashMap<>(64, 0.75f, true);
 
         Reader() {
             thread = new Thread(this, "nodedoctor-kernel-reader-" + readerSerial.incrementAndGet());
@@ -398,11 +456,17 @@ public final class KernelFiles implements AutoCloseable {
                             return;
                         }
                         r.startedAt = System.nanoTime();
+                        r.progressAt = r.startedAt;
                         current = r;
                     }
                     serve(r);
                     synchronized (lock) {
                         current = null;
+                        if (r.idleStop && !closed) {
+                            // an idle-stop interrupt may land after the read returned: never let it reach
+                            // queue.poll, where it would look like close()
+                            Thread.interrupted();
+                        }
                         if (abandoned) {
                             return; // the kernel let go of us after we were replaced: leave
                         }
@@ -411,6 +475,7 @@ public final class KernelFiles implements AutoCloseable {
             } catch (InterruptedException e) {
                 // closed
             } finally {
+                closeAll();
                 if (abandoned) {
                     hungReaders.decrementAndGet();
                 }
@@ -459,30 +524,133 @@ public final class KernelFiles implements AutoCloseable {
                     return (T) readEach(file, r.path, r.eachFile, r.eachParser);
                 case BARRIER:
                     return null;
+                case READ_UNTIL_IDLE:
+                    int got = readUntilIdle(file, r);
+                    try {
+                        return r.parser.parse(buffer, got);
+                    } catch (Parser.MalformedException e) {
+                        throw new KernelFileException(KernelFileException.Kind.MALFORMED, r.path, e.getMessage());
+                    }
                 default:
                     throw new IllegalStateException(r.op.toString());
             }
         }
 
         private int readFile(Path file, String path) throws KernelFileException {
+            int budget = keepOpen;
+            if (budget > 0) {
+                return readKeepingOpen(file, path, budget);
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                int n = 0;
-                while (true) {
-                    if (n == buffer.length) {
-                        if (buffer.length >= MAX_FILE_BYTES) {
-                            throw new KernelFileException(KernelFileException.Kind.TOO_LARGE, path,
-                                    "more than " + (MAX_FILE_BYTES >> 20) + " MiB");
-                        }
-                        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                return readFrom(ch, path);
+            } catch (IOException e) {
+                throw translate(e, path);
+            }
+        }
+
+        /**
+         * Re-reads a file through a descriptor kept open from an earlier pass (pread at offset 0: procfs and
+         * cgroupfs build fresh text on each read). Open and close are most of the cost of reading a small
+         * kernel file; a descriptor of /proc/PID/stat stays bound to that process, so a reused pid can never be
+         * read through it — an exited process reads as ESRCH, and the path is then opened afresh once.
+         */
+        private int readKeepingOpen(Path file, String path, int budget) throws KernelFileException {
+            FileChannel cached = openFiles.get(path);
+            if (cached != null) {
+                try {
+                    return readFrom(cached, path);
+                } catch (IOException e) {
+                    closeQuietly(openFiles.remove(path)); // gone (ESRCH, ENODEV): try the path once more below
+                }
+            }
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ);
+                int n = readFrom(ch, path);
+                openFiles.put(path, ch);
+                while (openFiles.size() > budget) {
+                    var eldest = openFiles.entrySet().iterator().next();
+                    closeQuietly(eldest.getValue());
+                    openFiles.remove(eldest.getKey());
+                }
+                return n;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw translate(e, path);
+            } catch (KernelFileException e) {
+                closeQuietly(ch);
+                throw e;
+            }
+        }
+
+        private int readFrom(FileChannel ch, String path) throws IOException, KernelFileException {
+            int n = 0;
+            while (true) {
+                if (n == buffer.length) {
+                    if (buffer.length >= MAX_FILE_BYTES) {
+                        throw new KernelFileException(KernelFileException.Kind.TOO_LARGE, path,
+                                "more than " + (MAX_FILE_BYTES >> 20) + " MiB");
                     }
-                    int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n), n);
+                if (got < 0) {
+                    return n;
+                }
+                n += got;
+            }
+        }
+
+        private void closeAll() {
+            for (FileChannel ch : openFiles.values()) {
+                closeQuietly(ch);
+            }
+            openFiles.clear();
+        }
+
+        /** Largest record /dev/kmsg hands out in one read; a smaller buffer gets EINVAL. */
+        private static final int MIN_RECORD_ROOM = 16 << 10;
+
+        private int readUntilIdle(Path file, Request<?> r) throws KernelFileException {
+            int n = 0;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (n < MAX_FILE_BYTES) {
+                    if (buffer.length - n < MIN_RECORD_ROOM) {
+                        buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_FILE_BYTES + MIN_RECORD_ROOM));
+                    }
+                    int got;
+                    try {
+                        got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+                    } catch (java.nio.channels.ClosedByInterruptException e) {
+                        if (r.idleStop) {
+                            return n; // drained: the read that waited for more was interrupted on purpose
+                        }
+                        throw new KernelFileException(KernelFileException.Kind.IO, r.path, "interrupted");
+                    } catch (IOException e) {
+                        if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                            continue; // EPIPE: records overwritten before we read them; the next read goes on
+                        }
+                        throw e;
+                    }
                     if (got < 0) {
                         return n;
                     }
                     n += got;
+                    r.progressAt = System.nanoTime();
                 }
+                return n;
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                if (r.idleStop) {
+                    return n;
+                }
+                throw new KernelFileException(KernelFileException.Kind.IO, r.path, "interrupted");
             } catch (IOException e) {
-                throw translate(e, path);
+                throw translate(e, r.path);
+            } finally {
+                ReadRecorder rec = recorder;
+                if (rec != null && n > 0) {
+                    rec.file(r.path, buffer, n);
+                }
             }
         }
 
@@ -568,6 +736,16 @@ public final class KernelFiles implements AutoCloseable {
                 rec.directory(path);
             }
             return Collections.unmodifiableList(names);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing a procfs descriptor cannot lose data
+            }
         }
     }
 

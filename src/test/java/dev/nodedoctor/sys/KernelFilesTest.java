@@ -162,6 +162,34 @@ class KernelFilesTest {
     }
 
     @Test
+    void keptOpenDescriptorsSeeFreshTextAndExitedProcesses() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "1000").start();
+        try (KernelFiles files = KernelFiles.live()) {
+            files.keepOpen(16);
+            String path = "/proc/" + sleeper.pid() + "/stat";
+            dev.nodedoctor.host.ProcessStat first = files.read(path, dev.nodedoctor.host.ProcessStat.PARSER);
+            assertThat(first.comm()).isEqualTo("sleep");
+            // /proc/PID/schedstat changes as the process runs; the same descriptor re-read gives the new text
+            Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+            try {
+                String sched = "/proc/" + busy.pid() + "/schedstat";
+                long run1 = files.read(sched, dev.nodedoctor.host.SchedStat.PARSER).runNanos();
+                Thread.sleep(200);
+                long run2 = files.read(sched, dev.nodedoctor.host.SchedStat.PARSER).runNanos();
+                assertThat(run2).isGreaterThan(run1);
+            } finally {
+                busy.destroyForcibly().waitFor();
+            }
+            sleeper.destroyForcibly().waitFor();
+            assertThatThrownBy(() -> files.read(path, dev.nodedoctor.host.ProcessStat.PARSER))
+                    .isInstanceOfSatisfying(KernelFileException.class,
+                            e -> assertThat(e.kind()).isEqualTo(KernelFileException.Kind.MISSING));
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
     void translatesErrnoTextsToKinds() {
         assertThat(KernelFiles.translate(new java.nio.file.AccessDeniedException("/x"), "/x").kind())
                 .isEqualTo(KernelFileException.Kind.PERMISSION);
