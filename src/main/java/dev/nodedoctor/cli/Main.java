@@ -16,7 +16,7 @@ import java.util.Properties;
         description = "Finds out why a Linux or Kubernetes node, pod or process is slow, burns CPU or runs out of "
                 + "memory, and says so with the evidence and the fix.",
         subcommands = {DiagnoseCommand.class, TopCommand.class, MemoryCommand.class, CaptureCommand.class, KubeCommand.class,
-            OomCommand.class, StraceCommand.class, KernelLogCommand.class, ProbeCommand.class,
+            OomCommand.class, StraceCommand.class, KernelLogCommand.class, ProbeCommand.class, LatencyCommand.class,
             ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  ok", "  1  findings at or above --fail-on", "  2  usage error",

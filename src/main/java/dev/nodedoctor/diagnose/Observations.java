@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.accesslog.LatencyAnalysis;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.kernel.KernelLogScan;
 import dev.nodedoctor.probe.HiccupReport;
@@ -24,14 +25,20 @@ import java.util.List;
  * @param hiccup    scheduling-latency meter run over the window (live only)
  * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
  * @param kernelLog the kernel log's recognised events and OOM reports (/dev/kmsg, or a capture's copy)
+ * @param latency   access-log timings per proxy layer, gathered by {@code nodedoctor latency LOG...}
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
                            Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
-                           Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog) {
+                           Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog, Part<LatencyAnalysis> latency) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
         slowReads = List.copyOf(slowReads);
+    }
+
+    /** An access-log investigation: nothing of the node was looked at. */
+    public static Observations ofLatency(LatencyAnalysis analysis) {
+        return builder().latency(Part.of(analysis)).build();
     }
 
     public static Builder builder() {
@@ -52,6 +59,7 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private Part<HiccupReport> hiccup = Part.absent("the hiccup meter did not run");
         private Part<TcpCounters> tcp = Part.absent("TCP counters were not read");
         private Part<KernelLogScan> kernelLog = Part.absent("the kernel log was not read");
+        private Part<LatencyAnalysis> latency = Part.absent("not gathered (access logs are read by `nodedoctor latency`)");
 
         public Builder cpu(Part<Delta> v) {
             cpu = v;
@@ -88,6 +96,11 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
+        public Builder latency(Part<LatencyAnalysis> v) {
+            latency = v;
+            return this;
+        }
+
         public Builder tcp(Part<TcpCounters> v) {
             tcp = v;
             return this;
@@ -99,7 +112,7 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         }
 
         public Observations build() {
-            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog);
+            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog, latency);
         }
     }
 

@@ -14,7 +14,13 @@ public final class RuleCatalogue {
                 new MemoryNearLimitRule(t), new PagecachePressureRule(t), new ShmemRule(t), new RssVsWorkingSetRule(t),
                 new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
                 new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t),
-                new HiccupRule(t), new SynRetransmitRule(t));
+                new HiccupRule(t), new SynRetransmitRule(t),
+                new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
+    }
+
+    /** The rules that judge an access-log latency analysis (run by `nodedoctor latency`). */
+    public static List<Rule> latency(Thresholds t) {
+        return List.of(new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -61,6 +67,12 @@ public final class RuleCatalogue {
         out.add(SynRetransmitRule.SHARE);
         out.add(SynRetransmitRule.CRITICAL_SHARE);
         out.add(SynRetransmitRule.MIN_COUNT);
+        out.add(LatencyConnectModeRule.SHARE);
+        out.add(LatencyConnectModeRule.MIN_REQUESTS);
+        out.add(LatencyHopRule.P99);
+        out.add(LatencyHopRule.MIN_JOINED);
+        out.add(LatencyUpstreamRule.P99);
+        out.add(LatencyUpstreamRule.MIN_REQUESTS);
         return List.copyOf(out);
     }
 
