@@ -546,7 +546,7 @@ public final class KernelFiles implements AutoCloseable {
                 return readKeepingOpen(file, path, budget);
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                return readFrom(ch, path);
+                return readFrom(ch, path, false);
             } catch (IOException e) {
                 throw translate(e, path);
             }
@@ -562,7 +562,7 @@ public final class KernelFiles implements AutoCloseable {
             FileChannel cached = openFiles.get(path);
             if (cached != null) {
                 try {
-                    return readFrom(cached, path);
+                    return readFrom(cached, path, true);
                 } catch (IOException e) {
                     closeQuietly(openFiles.remove(path)); // gone (ESRCH, ENODEV): try the path once more below
                 }
@@ -570,7 +570,7 @@ public final class KernelFiles implements AutoCloseable {
             FileChannel ch = null;
             try {
                 ch = FileChannel.open(file, StandardOpenOption.READ);
-                int n = readFrom(ch, path);
+                int n = readFrom(ch, path, true);
                 openFiles.put(path, ch);
                 while (openFiles.size() > budget) {
                     var eldest = openFiles.entrySet().iterator().next();
@@ -587,7 +587,11 @@ public final class KernelFiles implements AutoCloseable {
             }
         }
 
-        private int readFrom(FileChannel ch, String path) throws IOException, KernelFileException {
+        /**
+         * @param positional pread from offset 0 (a kept descriptor); plain sequential reads otherwise, which
+         *                   also work on FIFOs and pipes, where a positional read is an error (ESPIPE)
+         */
+        private int readFrom(FileChannel ch, String path, boolean positional) throws IOException, KernelFileException {
             int n = 0;
             while (true) {
                 if (n == buffer.length) {
@@ -597,7 +601,8 @@ public final class KernelFiles implements AutoCloseable {
                     }
                     buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
                 }
-                int got = ch.read(ByteBuffer.wrap(buffer, n, buffer.length - n), n);
+                ByteBuffer into = ByteBuffer.wrap(buffer, n, buffer.length - n);
+                int got = positional ? ch.read(into, n) : ch.read(into);
                 if (got < 0) {
                     return n;
                 }
