@@ -1,0 +1,93 @@
+package dev.nodedoctor.cli;
+
+import dev.nodedoctor.profile.PprofProfile;
+import dev.nodedoctor.profile.PprofReader;
+import dev.nodedoctor.profile.PprofTop;
+import dev.nodedoctor.profile.ProfileFormatException;
+import dev.nodedoctor.report.Json;
+import dev.nodedoctor.report.PprofTopText;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** `nodedoctor pprof top|list`: go tool pprof's text reports on a Go profile.proto (file, stdin or URL). */
+@Command(name = "pprof", mixinStandardHelpOptions = true,
+        description = "Reports on Go pprof profiles (CPU, heap, …): the tables go tool pprof prints.",
+        subcommands = {PprofCommand.Top.class})
+public final class PprofCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static PprofProfile load(String source) throws IOException {
+        byte[] data = ProfileInput.readAll(source, System.in);
+        try {
+            PprofProfile p = PprofReader.parse(data, source);
+            if (p.samples().isEmpty()) {
+                throw new UserError(ExitCode.BAD_INPUT, source + ": the profile has no samples (nothing was "
+                        + "recorded: an idle program, or a profile cut short)");
+            }
+            return p;
+        } catch (ProfileFormatException e) {
+            throw new UserError(ExitCode.BAD_INPUT, e.getMessage());
+        }
+    }
+
+    @Command(name = "top", mixinStandardHelpOptions = true,
+            description = "The functions with the most samples: flat, flat%, sum%, cum, cum% as `go tool pprof -top`.")
+    static final class Top implements Callable<Integer> {
+        @Parameters(paramLabel = "PROFILE", description = "profile.proto file (gzipped or plain), - for stdin, or "
+                + "an http(s) URL such as http://host:6060/debug/pprof/heap")
+        String source;
+
+        @Option(names = {"--sample-index", "--sample_index"}, paramLabel = "TYPE",
+                description = "Sample type to report: alloc_objects, alloc_space, inuse_objects, inuse_space, "
+                        + "samples, cpu, or its number (default: the profile's default type, else the last).")
+        String sampleIndex;
+
+        @Option(names = {"-n", "--nodecount"}, paramLabel = "N", description = "Show only the first N rows (default: all).")
+        int nodeCount;
+
+        @Option(names = "--cum", description = "Sort by cumulative value.")
+        boolean cum;
+
+        @Option(names = "--json", description = "Print the table as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (nodeCount < 0) {
+                throw new UserError(ExitCode.USAGE, "-n must be 0 (all) or more");
+            }
+            PprofProfile p = load(source);
+            PprofTop.Report r;
+            try {
+                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum));
+            } catch (ProfileFormatException e) {
+                throw new UserError(ExitCode.BAD_INPUT, source + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.pretty(r));
+            } else {
+                PprofTopText.print(r, out);
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+}
