@@ -15,7 +15,7 @@ import java.util.Properties;
         scope = CommandLine.ScopeType.INHERIT,
         description = "Finds out why a Linux or Kubernetes node, pod or process is slow, burns CPU or runs out of "
                 + "memory, and says so with the evidence and the fix.",
-        subcommands = {DiagnoseCommand.class, TopCommand.class, CaptureCommand.class, KubeCommand.class, PprofCommand.class, CollapseCommand.class,
+        subcommands = {DiagnoseCommand.class, TopCommand.class, CaptureCommand.class, KubeCommand.class, PprofCommand.class, CollapseCommand.class, FlameCommand.class,
             ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  ok", "  1  findings at or above --fail-on", "  2  usage error",
