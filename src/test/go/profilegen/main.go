@@ -41,7 +41,28 @@ func fib(n int) int {
 	return fib(n-1) + fib(n-2)
 }
 
+// MemoryGroup.GetStats reads memory.stat the way cAdvisor's / runc's cgroup managers do on each housekeeping pass.
+type MemoryGroup struct{ path string }
+
+func (m *MemoryGroup) GetStats() int {
+	b, err := os.ReadFile(m.path)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+func housekeeping(deadline time.Time, path string) int {
+	n := 0
+	g := &MemoryGroup{path}
+	for time.Now().Before(deadline) {
+		n += g.GetStats()
+	}
+	return n
+}
+
 func main() {
+	cgroup := flag.String("cgroup", "", "instead: profile a housekeeping loop reading this memory.stat file")
 	cpu := flag.String("cpu", "cpu.pprof", "CPU profile to write")
 	heap := flag.String("heap", "heap.pprof", "heap profile to write")
 	seconds := flag.Float64("seconds", 2, "how long to run")
@@ -56,6 +77,15 @@ func main() {
 	}
 	deadline := time.Now().Add(time.Duration(*seconds * float64(time.Second)))
 	sink := 0
+	if *cgroup != "" {
+		sink += housekeeping(deadline, *cgroup)
+		pprof.StopCPUProfile()
+		f.Close()
+		if sink == 42 {
+			log.Print("unlikely")
+		}
+		return
+	}
 	for time.Now().Before(deadline) {
 		keep = append(keep, decodeMany(20000))
 		if len(keep) > 20 {

@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
@@ -41,6 +43,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
             description = "Threshold overrides, one 'key=value' per line (see `nodedoctor explain --thresholds`).")
     Path config;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Also judge a Go pprof profile (CPU or heap; file, - or URL): gc.pressure, "
+                    + "heap.small-objects, cgroup.stats-reader. Repeatable.")
+    List<String> profiles = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +60,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Thresholds thresholds = loadThresholds();
         Investigation.Result result;
         try (KernelFiles files = kernel.open()) {
-            result = Investigation.run(files, duration, thresholds);
+            List<dev.nodedoctor.profile.ProfileSummary> summaries = new ArrayList<>();
+            for (String p : profiles) {
+                summaries.add(dev.nodedoctor.profile.ProfileSummary.of(PprofCommand.load(p), p));
+            }
+            result = Investigation.run(files, duration, thresholds, summaries);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

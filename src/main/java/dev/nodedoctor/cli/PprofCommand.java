@@ -1,6 +1,12 @@
 package dev.nodedoctor.cli;
 
+import dev.nodedoctor.diagnose.Finding;
+import dev.nodedoctor.diagnose.Observations;
+import dev.nodedoctor.diagnose.RuleCatalogue;
+import dev.nodedoctor.diagnose.Thresholds;
 import dev.nodedoctor.profile.PprofProfile;
+import dev.nodedoctor.profile.ProfileSummary;
+import dev.nodedoctor.report.FindingsReport;
 import dev.nodedoctor.profile.PprofReader;
 import dev.nodedoctor.profile.PprofTop;
 import dev.nodedoctor.profile.ProfileFormatException;
@@ -13,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** `nodedoctor pprof top|list`: go tool pprof's text reports on a Go profile.proto (file, stdin or URL). */
@@ -40,6 +47,10 @@ public final class PprofCommand implements Runnable {
         } catch (ProfileFormatException e) {
             throw new UserError(ExitCode.BAD_INPUT, e.getMessage());
         }
+    }
+
+    /** `pprof top --json`: the table and the findings about the profile. */
+    record TopJson(PprofTop.Report top, List<Finding> findings) {
     }
 
     @Command(name = "top", mixinStandardHelpOptions = true,
@@ -80,11 +91,18 @@ public final class PprofCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCode.USAGE, e.getMessage());
             }
+            List<Finding> findings = RuleCatalogue.evaluate(RuleCatalogue.all(Thresholds.defaults()),
+                    Observations.ofProfiles(List.of(ProfileSummary.of(p, source)))).findings();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.pretty(r));
+                out.println(Json.pretty(new TopJson(r, findings)));
             } else {
                 PprofTopText.print(r, out);
+                int n = 1;
+                for (Finding f : findings) {
+                    out.println();
+                    FindingsReport.print(n++, f, out);
+                }
             }
             out.flush();
             return ExitCode.OK;

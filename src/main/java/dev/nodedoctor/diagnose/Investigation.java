@@ -27,6 +27,12 @@ public final class Investigation {
 
 
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
+        return run(files, window, thresholds, List.of());
+    }
+
+    /** As {@link #run(KernelFiles, Duration, Thresholds)}, judging also the given pprof profile summaries. */
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds,
+                             List<dev.nodedoctor.profile.ProfileSummary> profiles) throws InterruptedException {
         CgroupLayout layout = CgroupLayout.discover(files);
         Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
         Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
@@ -49,7 +55,8 @@ public final class Investigation {
             notes.add("this tree holds one moment, so there are no rates (CPU %, throttling): capture with "
                     + "`nodedoctor capture --duration 2s` or run on the live node");
         }
-        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString());
+        Observations obs = new Observations(Part.of(delta), layout, files.slowReads(), files.root().toString(),
+                profiles.isEmpty() ? Part.absent("not gathered (give --profile FILE)") : Part.of(profiles));
         Diagnosis diagnosis = RuleCatalogue.evaluate(RuleCatalogue.all(thresholds), obs);
         notes.addAll(diagnosis.notes());
         return new Result(diagnosis, obs, delta, List.copyOf(notes));

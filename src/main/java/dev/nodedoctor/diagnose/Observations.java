@@ -1,6 +1,7 @@
 package dev.nodedoctor.diagnose;
 
 import dev.nodedoctor.cgroup.CgroupLayout;
+import dev.nodedoctor.profile.ProfileSummary;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sys.ReadTiming;
 
@@ -14,10 +15,17 @@ import java.util.List;
  * @param cpu       host, process and cgroup rates over the sampling window
  * @param slowReads kernel files that were slow to read or timed out during the run
  * @param root      the tree that was read ("/" for this machine), for the sources in evidence
+ * @param profiles  summaries of the pprof profiles given with --profile (absent when none was given)
  */
-public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root) {
+public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
+                           Part<List<ProfileSummary>> profiles) {
 
     public Observations {
         slowReads = List.copyOf(slowReads);
+    }
+
+    /** Observations of profiles alone (`pprof top` judges the profile it prints). */
+    public static Observations ofProfiles(List<ProfileSummary> profiles) {
+        return new Observations(Part.absent("not gathered: profiles only"), null, List.of(), "/", Part.of(List.copyOf(profiles)));
     }
 }

@@ -10,7 +10,8 @@ public final class RuleCatalogue {
 
     public static List<Rule> all(Thresholds t) {
         return List.of(new CpuThrottledRule(t), new HotProcessRule(t), new SystemTimeRule(t), new IowaitRule(t),
-                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t));
+                new SoftirqRule(t), new StealRule(t), new CpuContentionRule(t), new ReadTimeoutRule(t),
+                new GcPressureRule(t), new HeapSmallObjectsRule(t), new CgroupStatsReaderRule(t));
     }
 
     public static List<Threshold> thresholds() {
@@ -29,6 +30,11 @@ public final class RuleCatalogue {
         out.add(CpuContentionRule.PROCESS_MS);
         out.add(CpuContentionRule.PSI_SOME);
         out.add(ReadTimeoutRule.SLOW_MS);
+        out.add(GcPressureRule.SHARE);
+        out.add(GcPressureRule.CRITICAL_SHARE);
+        out.add(HeapSmallObjectsRule.MIN_OBJECTS);
+        out.add(HeapSmallObjectsRule.MAX_BYTES);
+        out.add(CgroupStatsReaderRule.SHARE);
         return List.copyOf(out);
     }
 

@@ -47,7 +47,7 @@ public final class FlameLayout {
         List<Map.Entry<String, double[]>> sorted = new ArrayList<>(stacks.asMap().entrySet());
         // flamegraph.pl sorts whole lines "stack count": the blank after the stack orders a stack before its
         // extensions, as appending ' ' does here.
-        sorted.sort((a, b) -> CallGraph.compareUtf8(a.getKey() + ' ', b.getKey() + ' '));
+        sorted.sort((a, b) -> compareLines(a.getKey(), b.getKey()));
         double maxDelta = 1;
         if (stacks.differential()) {
             for (Map.Entry<String, double[]> e : sorted) {
@@ -75,6 +75,23 @@ public final class FlameLayout {
             }
         }
         return layout;
+    }
+
+    /** Compares {@code a + ' '} with {@code b + ' '} in code point order, without building the strings. */
+    static int compareLines(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return CallGraph.compareUtf8(String.valueOf(x), String.valueOf(y)) != 0 && !Character.isSurrogate(x)
+                        && !Character.isSurrogate(y) ? x - y : CallGraph.compareUtf8(a.substring(i), b.substring(i));
+            }
+        }
+        if (a.length() == b.length()) {
+            return 0;
+        }
+        return a.length() < b.length() ? ' ' - b.charAt(n) : a.charAt(n) - ' ';
     }
 
     private static final class Flow {

@@ -43,7 +43,7 @@ public final class FindingsReport {
         out.flush();
     }
 
-    static void print(int n, Finding f, PrintWriter out) {
+    public static void print(int n, Finding f, PrintWriter out) {
         out.printf("%d. %s %s  %s%n", n, f.severity(), f.id(), f.subject());
         for (String line : Text.wrap(f.title(), Text.WIDTH - 3)) {
             out.println("   " + line);
