@@ -53,8 +53,7 @@ public final class FlameStacks {
             throws IOException, ProfileFormatException {
         FlameStacks s = new FlameStacks();
         LineReader lines = new LineReader(in, what);
-        for (String raw; (raw = lines.next()) != null; ) {
-            String line = new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        for (String line; (line = lines.next(StandardCharsets.UTF_8)) != null; ) {
             int[] a = splitCount(line, line.length());
             if (a == null) {
                 s.ignored++;

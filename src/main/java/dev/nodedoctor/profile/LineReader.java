@@ -34,6 +34,11 @@ public final class LineReader implements AutoCloseable {
 
     /** The next line without its '\n', or null at the end of the input. */
     public String next() throws IOException, ProfileFormatException {
+        return next(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The next line decoded with {@code charset} (UTF-8 for folded stacks, as flamegraph.pl reads them). */
+    public String next(java.nio.charset.Charset charset) throws IOException, ProfileFormatException {
         int len = 0;
         boolean any = false;
         while (true) {
@@ -46,7 +51,7 @@ public final class LineReader implements AutoCloseable {
                         return null;
                     }
                     lineNumber++;
-                    return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+                    return new String(line, 0, len, charset);
                 }
             }
             any = true;
@@ -67,7 +72,7 @@ public final class LineReader implements AutoCloseable {
             if (pos < end) {
                 pos++; // the '\n'
                 lineNumber++;
-                return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+                return new String(line, 0, len, charset);
             }
         }
     }

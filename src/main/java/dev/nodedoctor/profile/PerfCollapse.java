@@ -30,9 +30,6 @@ public final class PerfCollapse {
     private static final Pattern EVENT = Pattern.compile(":\\s*(\\d+)*\\s+(\\S+):\\s*$", Pattern.UNIX_LINES);
     private static final Pattern FRAME = Pattern.compile("^\\s*(\\w+)\\s*(.+) \\((.*)\\)", Pattern.UNIX_LINES);
     private static final Pattern OFFSET = Pattern.compile("\\+0x[\\da-f]+$", Pattern.UNIX_LINES);
-    private static final Pattern GO_METHOD = Pattern.compile("\\.\\(.*\\)\\.", Pattern.UNIX_LINES);
-    private static final Pattern ARGS = Pattern.compile("\\((?!anonymous namespace\\)).*", Pattern.UNIX_LINES);
-    private static final Pattern KERNEL_MOD = Pattern.compile("(^\\[|vmlinux$)", Pattern.UNIX_LINES);
     private static final Pattern JIT_MOD = Pattern.compile("/tmp/perf-\\d+\\.map", Pattern.UNIX_LINES);
 
     private final Options options;
@@ -172,7 +169,7 @@ public final class PerfCollapse {
         if (rawfunc.startsWith("(")) {
             return;
         }
-        String[] parts = rawfunc.split("->", -1);
+        String[] parts = splitArrows(rawfunc);
         int n = parts.length;
         while (n > 0 && parts[n - 1].isEmpty()) { // Perl's split drops trailing empty fields
             n--;
@@ -193,7 +190,7 @@ public final class PerfCollapse {
                 if (!func.contains("_[i]")) {
                     func += "_[i]";
                 }
-            } else if (options.kernel() && KERNEL_MOD.matcher(mod).find() && !mod.contains("unknown")) {
+            } else if (options.kernel() && (mod.startsWith("[") || mod.endsWith("vmlinux")) && !mod.contains("unknown")) {
                 func += "_[k]";
             } else if (options.jit() && JIT_MOD.matcher(mod).find()) {
                 if (!func.contains("_[j]")) {
@@ -212,14 +209,49 @@ public final class PerfCollapse {
 
     private String tidy(String func) {
         String f = func.indexOf(';') >= 0 ? func.replace(';', ':') : func;
-        if (f.indexOf('(') >= 0 && !GO_METHOD.matcher(f).find()) {
-            f = ARGS.matcher(f).replaceFirst("");
+        if (f.indexOf('(') >= 0 && !looksLikeGoMethod(f)) {
+            f = cutArguments(f);
         }
         if (f.indexOf('"') >= 0 || f.indexOf('\'') >= 0) {
             f = f.replace("\"", "").replace("'", "");
         }
         if (pname.startsWith("java") && f.startsWith("L") && f.indexOf('/') >= 0) {
             f = f.substring(1);
+        }
+        return f;
+    }
+
+    /** {@code split /->/}: the parts between "->" (trailing empty parts are dropped by the caller). */
+    private static String[] splitArrows(String s) {
+        int i = s.indexOf("->");
+        if (i < 0) {
+            return new String[] {s};
+        }
+        List<String> parts = new ArrayList<>(4);
+        int start = 0;
+        while (i >= 0) {
+            parts.add(s.substring(start, i));
+            start = i + 2;
+            i = s.indexOf("->", start);
+        }
+        parts.add(s.substring(start));
+        return parts.toArray(new String[0]);
+    }
+
+    /** {@code m/\.\(.*\)\./}: a ".(" with a ")." starting at least two chars later (Go methods). */
+    private static boolean looksLikeGoMethod(String f) {
+        int open = f.indexOf(".(");
+        return open >= 0 && f.lastIndexOf(").") >= open + 2;
+    }
+
+    /** The script's argument stripping: cut at the first '(' that does not open "(anonymous namespace)". */
+    private static String cutArguments(String f) {
+        int i = f.indexOf('(');
+        while (i >= 0) {
+            if (!f.startsWith("anonymous namespace)", i + 1)) {
+                return f.substring(0, i);
+            }
+            i = f.indexOf('(', i + 1);
         }
         return f;
     }
