@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /** `nodedoctor pprof top|list`: go tool pprof's text reports on a Go profile.proto (file, stdin or URL). */
 @Command(name = "pprof", mixinStandardHelpOptions = true,
         description = "Reports on Go pprof profiles (CPU, heap, …): the tables go tool pprof prints.",
-        subcommands = {PprofCommand.Top.class})
+        subcommands = {PprofCommand.Top.class, PprofCommand.ListLines.class})
 public final class PprofCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,6 +102,63 @@ public final class PprofCommand implements Runnable {
                 for (Finding f : findings) {
                     out.println();
                     FindingsReport.print(n++, f, out);
+                }
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Per-line flat and cum of the functions matching REGEX (as `go tool pprof -list`, shown as "
+                    + "file:line since no sources are needed).")
+    static final class ListLines implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "REGEX", description = "Functions to list (a regular expression).")
+        String regex;
+
+        @Parameters(index = "1", paramLabel = "PROFILE", description = "profile.proto file, - or URL")
+        String source;
+
+        @Option(names = {"--sample-index", "--sample_index"}, paramLabel = "TYPE", description = "Sample type (default as pprof).")
+        String sampleIndex;
+
+        @Option(names = "--json", description = "Print the listing as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PprofProfile p = load(source);
+            dev.nodedoctor.profile.PprofList.Listing l;
+            try {
+                l = dev.nodedoctor.profile.PprofList.of(p, regex, sampleIndex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new UserError(ExitCode.USAGE, "'" + regex + "' is not a regular expression: " + e.getDescription());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, e.getMessage());
+            } catch (ProfileFormatException e) {
+                throw new UserError(ExitCode.BAD_INPUT, source + ": " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.pretty(l));
+                out.flush();
+                return ExitCode.OK;
+            }
+            if (l.routines().isEmpty()) {
+                throw new UserError(ExitCode.USAGE, "no function matches '" + regex + "' in " + source);
+            }
+            out.println("Total: " + l.totalText());
+            for (var r : l.routines()) {
+                out.printf("ROUTINE ======================== %s in %s%n", r.function(), r.file().isEmpty() ? "?" : r.file());
+                out.printf("%10s %10s (flat, cum) %s of Total%n", r.flatText(), r.cumText(), r.percentOfTotal());
+                for (var line : r.lines()) {
+                    String file = line.file();
+                    int slash = file.lastIndexOf('/');
+                    out.printf("%10s %10s   %s:%d%n", line.flat() == 0 ? "." : line.flatText(),
+                            line.cum() == 0 ? "." : line.cumText(), slash >= 0 ? file.substring(slash + 1) : file, line.line());
                 }
             }
             out.flush();

@@ -38,9 +38,15 @@ public final class PprofTop {
     }
 
     public static Report of(PprofProfile profile, Options options) throws ProfileFormatException {
+        return of(profile, options, CallGraph.Granularity.FUNCTIONS);
+    }
+
+    /** As {@link #of(PprofProfile, Options)}; LINES gives one row per source line ({@code -top -lines}). */
+    public static Report of(PprofProfile profile, Options options, CallGraph.Granularity granularity)
+            throws ProfileFormatException {
         int si = profile.sampleIndex(options.sampleIndex());
         PprofProfile.ValueType type = profile.sampleTypes().get(si);
-        CallGraph graph = CallGraph.of(profile, si, CallGraph.Granularity.FUNCTIONS);
+        CallGraph graph = CallGraph.of(profile, si, granularity);
         long total = graph.total();
 
         // First step: the complete graph, to find the nodes under the cum cutoff.

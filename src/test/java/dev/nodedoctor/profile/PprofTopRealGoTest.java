@@ -38,4 +38,33 @@ class PprofTopRealGoTest {
         String ours = PprofTopConformanceTest.render(PprofTop.of(p, new PprofTop.Options(null, n, false)));
         assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
     }
+
+    /** Line granularity (what `pprof list` shows) against `go tool pprof -top -lines`. */
+    @ParameterizedTest
+    @CsvSource({"cpu.pprof", "heap.pprof", "SHARED/sample.cpu", "SHARED/simple.prof"})
+    void linesAsGoToolPprof(String file) throws Exception {
+        java.nio.file.Path path = file.startsWith("SHARED/")
+                ? dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/" + file.substring(7))
+                : GoProfiles.profiles().resolve(file);
+        String theirs = GoProfiles.pprof("-top", "-lines", path.toString());
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(path), file);
+        String ours = PprofTopConformanceTest.render(PprofTop.of(p, PprofTop.Options.defaults(), CallGraph.Granularity.LINES));
+        assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+    }
+
+    @org.junit.jupiter.api.Test
+    void listShowsEachLineOfTheFunction() throws Exception {
+        java.nio.file.Path sample = dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/sample.cpu");
+        PprofList.Listing l = PprofList.of(PprofReader.parse(Files.readAllBytes(sample), "s"), "busyLoop", null);
+        assertThat(l.routines()).hasSize(1);
+        PprofList.Routine r = l.routines().get(0);
+        // main.busyLoop: flat 0.15s, cum 1.76s in go tool pprof -top (sample.cpu.top.txt)
+        assertThat(r.flat()).isEqualTo(150_000_000L);
+        assertThat(r.cum()).isEqualTo(1_760_000_000L);
+        assertThat(r.lines().stream().mapToLong(PprofList.Line::flat).sum()).isEqualTo(r.flat());
+        dev.nodedoctor.testkit.Cli.Run run = dev.nodedoctor.testkit.Cli.run("pprof", "list", "busyLoop", sample.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("ROUTINE ======================== main.busyLoop").contains("sample.go:36");
+        assertThat(dev.nodedoctor.testkit.Cli.run("pprof", "list", "nope", sample.toString()).exit()).isEqualTo(2);
+    }
 }
