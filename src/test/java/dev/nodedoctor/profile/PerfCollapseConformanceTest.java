@@ -67,4 +67,27 @@ class PerfCollapseConformanceTest {
         assertThat(new String(out.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .isEqualTo(new String(expected, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
+
+    /** A capture of this machine with Debian's perf (two events, kernel and JIT frames), see its README. */
+    @ParameterizedTest(name = "perf-debian-6.18 {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"default", "pid", "tid", "kernel", "jit", "all", "addrs",
+        "event-task-clock-kernel"})
+    void captureOfThisMachine(String opt) throws Exception {
+        Path dir = Path.of("src/test/resources/fixtures/perf-debian-6.18");
+        PerfCollapse.Options o = opt.equals("event-task-clock-kernel")
+                ? new PerfCollapse.Options(false, false, true, false, false, "task-clock") : options(opt);
+        List<String> warnings = new ArrayList<>();
+        FoldedStacks folded;
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("perf-system-2events.txt.gz")))) {
+            folded = PerfCollapse.collapse(in, "capture", o, warnings::add);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        folded.write(out);
+        assertThat(new String(out.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo(Files.readString(dir.resolve("expected-" + opt + ".txt"), java.nio.charset.StandardCharsets.ISO_8859_1));
+        if (opt.equals("default")) {
+            // the script's own stderr line when it drops the second event type
+            assertThat(warnings).contains("Filtering for events of type: task-clock");
+        }
+    }
 }
