@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -63,6 +65,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--strace", paramLabel = "PATH", hidden = true, description = "The strace binary (default: PATH).")
     Path straceBinary;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Also judge a Go pprof profile (CPU or heap; file, - or URL): gc.pressure, "
+                    + "heap.small-objects, cgroup.stats-reader. Repeatable.")
+    List<String> profiles = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +90,10 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
         Thresholds thresholds = loadThresholds();
         Investigation.Result result;
+        List<dev.nodedoctor.profile.ProfileSummary> summaries = new ArrayList<>();
+        for (String p : profiles) {
+            summaries.add(dev.nodedoctor.profile.ProfileSummary.of(PprofCommand.load(p), p));
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (KernelFiles files = kernel.open()) {
             if (fix != null && !files.isLive()) {
@@ -91,7 +102,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (trace && !files.isLive()) {
                 throw new UserError(ExitCode.USAGE, "--trace traces a live process: it cannot be used with --root");
             }
-            result = trace ? withTrace(files, thresholds) : Investigation.run(files, duration, thresholds);
+            result = trace ? withTrace(files, thresholds, summaries) : Investigation.run(files, duration, thresholds, summaries);
             if (fix != null) {
                 print(result, out);
                 FixDropCaches.run(files, out);
@@ -117,7 +128,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     }
 
     /** strace runs on its own thread over the same window as the samples; its errors end the run clearly. */
-    private Investigation.Result withTrace(KernelFiles files, Thresholds thresholds) throws Exception {
+    private Investigation.Result withTrace(KernelFiles files, Thresholds thresholds,
+                                           List<dev.nodedoctor.profile.ProfileSummary> summaries) throws Exception {
         StraceRunner.Request request = new StraceRunner.Request(pid, duration, true);
         FutureTask<TraceSummary> task = new FutureTask<>(() -> StraceCommand.trace(files, straceBinary, request));
         Thread t = new Thread(task, "nodedoctor-trace");
@@ -132,7 +144,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
                 }
                 throw new UserError(ExitCode.BAD_INPUT, "strace: " + e.getCause().getMessage());
             }
-        });
+        }, summaries);
     }
 
     private Thresholds loadThresholds() {

@@ -17,6 +17,7 @@ import java.util.Properties;
                 + "memory, and says so with the evidence and the fix.",
         subcommands = {DiagnoseCommand.class, TopCommand.class, MemoryCommand.class, CaptureCommand.class, KubeCommand.class,
             OomCommand.class, StraceCommand.class, KernelLogCommand.class, ProbeCommand.class, LatencyCommand.class,
+            PprofCommand.class, CollapseCommand.class, FlameCommand.class,
             ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  ok", "  1  findings at or above --fail-on", "  2  usage error",

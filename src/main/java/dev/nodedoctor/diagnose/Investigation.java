@@ -60,12 +60,27 @@ public final class Investigation {
     }
 
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds) throws InterruptedException {
-        return run(files, window, thresholds, () -> Part.absent(Observations.TRACE_NOT_GATHERED));
+        return run(files, window, thresholds, () -> Part.absent(Observations.TRACE_NOT_GATHERED), List.of());
     }
 
     /** @param trace started by the caller before this call, so it covers the same window as the samples */
     public static Result run(KernelFiles files, Duration window, Thresholds thresholds, Gathering<TraceSummary> trace)
             throws InterruptedException {
+        return run(files, window, thresholds, trace, List.of());
+    }
+
+    /** As {@link #run(KernelFiles, Duration, Thresholds)}, judging also the given pprof profile summaries. */
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds,
+                             List<dev.nodedoctor.profile.ProfileSummary> profiles) throws InterruptedException {
+        return run(files, window, thresholds, () -> Part.absent(Observations.TRACE_NOT_GATHERED), profiles);
+    }
+
+    /**
+     * @param trace    started by the caller before this call, so it covers the same window as the samples
+     * @param profiles pprof profile summaries to judge with the rest (empty: none given)
+     */
+    public static Result run(KernelFiles files, Duration window, Thresholds thresholds, Gathering<TraceSummary> trace,
+                             List<dev.nodedoctor.profile.ProfileSummary> profiles) throws InterruptedException {
         CgroupLayout layout = CgroupLayout.discover(files);
         Sampler sampler = new Sampler(files, layout, Sampler.Options.ALL);
         Optional<Snapshot[]> captured = CapturedWindow.snapshots(files, sampler, Sampler.Options.ALL);
@@ -104,7 +119,8 @@ public final class Investigation {
         Part<TraceSummary> traced = trace.await();
         Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
                 .slowReads(files.slowReads()).root(files.root().toString()).trace(traced)
-                .hiccup(hiccup).tcp(tcp).kernelLog(readKernelLog(files));
+                .hiccup(hiccup).tcp(tcp).kernelLog(readKernelLog(files))
+                .profiles(profiles.isEmpty() ? Part.absent("not gathered (give --profile FILE)") : Part.of(List.copyOf(profiles)));
         if (second.memory() != null) {
             b.memory(Part.of(second.memory()));
         }

@@ -5,6 +5,7 @@ import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.kernel.KernelLogScan;
 import dev.nodedoctor.probe.HiccupReport;
 import dev.nodedoctor.probe.TcpCounters;
+import dev.nodedoctor.profile.ProfileSummary;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
 import dev.nodedoctor.sys.ReadTiming;
@@ -26,10 +27,12 @@ import java.util.List;
  * @param tcp       TCP counters of nodedoctor's network namespace over the window (/proc/net/netstat, snmp)
  * @param kernelLog the kernel log's recognised events and OOM reports (/dev/kmsg, or a capture's copy)
  * @param latency   access-log timings per proxy layer, gathered by {@code nodedoctor latency LOG...}
+ * @param profiles  summaries of the pprof profiles given with --profile (absent when none was given)
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
                            Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
-                           Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog, Part<LatencyAnalysis> latency) {
+                           Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog, Part<LatencyAnalysis> latency,
+                           Part<List<ProfileSummary>> profiles) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
@@ -60,6 +63,7 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private Part<TcpCounters> tcp = Part.absent("TCP counters were not read");
         private Part<KernelLogScan> kernelLog = Part.absent("the kernel log was not read");
         private Part<LatencyAnalysis> latency = Part.absent("not gathered (access logs are read by `nodedoctor latency`)");
+        private Part<List<ProfileSummary>> profiles = Part.absent("not gathered (give --profile FILE)");
 
         public Builder cpu(Part<Delta> v) {
             cpu = v;
@@ -111,9 +115,20 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
-        public Observations build() {
-            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog, latency);
+        public Builder profiles(Part<List<ProfileSummary>> v) {
+            profiles = v;
+            return this;
         }
+
+        public Observations build() {
+            return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog, latency,
+                    profiles);
+        }
+    }
+
+    /** Observations of profiles alone (`pprof top` judges the profile it prints). */
+    public static Observations ofProfiles(List<ProfileSummary> profiles) {
+        return builder().profiles(Part.of(List.copyOf(profiles))).build();
     }
 
 }

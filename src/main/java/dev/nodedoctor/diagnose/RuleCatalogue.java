@@ -15,7 +15,8 @@ public final class RuleCatalogue {
                 new OomRecentRule(), new MemcgDyingRule(t), new StatReadSlowRule(t), new SoftirqStormRule(t),
                 new FutexTimeoutsRule(t), new SyscallErrorStormRule(t), new SlowSyscallRule(t),
                 new HiccupRule(t), new SynRetransmitRule(t),
-                new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t));
+                new LatencyConnectModeRule(t), new LatencyHopRule(t), new LatencyUpstreamRule(t),
+                new GcPressureRule(t), new HeapSmallObjectsRule(t), new CgroupStatsReaderRule(t));
     }
 
     /** The rules that judge an access-log latency analysis (run by `nodedoctor latency`). */
@@ -73,6 +74,11 @@ public final class RuleCatalogue {
         out.add(LatencyHopRule.MIN_JOINED);
         out.add(LatencyUpstreamRule.P99);
         out.add(LatencyUpstreamRule.MIN_REQUESTS);
+        out.add(GcPressureRule.SHARE);
+        out.add(GcPressureRule.CRITICAL_SHARE);
+        out.add(HeapSmallObjectsRule.MIN_OBJECTS);
+        out.add(HeapSmallObjectsRule.MAX_BYTES);
+        out.add(CgroupStatsReaderRule.SHARE);
         return List.copyOf(out);
     }
 

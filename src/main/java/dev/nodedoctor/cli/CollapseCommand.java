@@ -1,0 +1,74 @@
+package dev.nodedoctor.cli;
+
+import dev.nodedoctor.profile.FoldedStacks;
+import dev.nodedoctor.profile.PerfCollapse;
+import dev.nodedoctor.profile.ProfileFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** `nodedoctor collapse`: perf script output → folded stacks, as stackcollapse-perf.pl. */
+@Command(name = "collapse", mixinStandardHelpOptions = true,
+        description = {"Folds `perf script` output into one line per stack (`comm;root;…;leaf count`), with the "
+                + "rules of FlameGraph's stackcollapse-perf.pl: counts are perf periods, only the first event type "
+                + "is kept unless --event-filter says otherwise.",
+            "Capture: perf record -g -a -- sleep 10; perf script > out.perf"})
+public final class CollapseCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "perf script output, plain or gzipped; - or none for stdin.")
+    String source = "-";
+
+    @Option(names = "--pid", description = "Add the process id to the process name (comm-PID).")
+    boolean pid;
+
+    @Option(names = "--tid", description = "Add process and thread id (comm-PID/TID).")
+    boolean tid;
+
+    @Option(names = "--kernel", description = "Mark kernel frames with _[k].")
+    boolean kernel;
+
+    @Option(names = "--jit", description = "Mark JIT frames (/tmp/perf-PID.map) with _[j].")
+    boolean jit;
+
+    @Option(names = "--all", description = "Both --kernel and --jit.")
+    boolean all;
+
+    @Option(names = "--addrs", description = "Keep the raw address of frames without a symbol ([module <addr>]).")
+    boolean addrs;
+
+    @Option(names = "--event-filter", paramLabel = "EVENT",
+            description = "Keep samples of this event (default: the first event type in the input).")
+    String eventFilter;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the folded stacks here (default: stdout).")
+    java.nio.file.Path output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PerfCollapse.Options o = new PerfCollapse.Options(pid, tid, kernel || all, jit || all, addrs, eventFilter);
+        PrintWriter err = spec.commandLine().getErr();
+        FoldedStacks folded;
+        try (InputStream in = StackInput.open(source)) {
+            folded = PerfCollapse.collapse(in, source, o, w -> {
+                err.println("nodedoctor: " + w);
+                err.flush();
+            });
+        } catch (ProfileFormatException e) {
+            throw new UserError(ExitCode.BAD_INPUT, e.getMessage());
+        }
+        spec.commandLine().getOut().flush();
+        try (OutputStream out = StackInput.output(output)) {
+            folded.write(out);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.nodedoctor.profile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code perf script} output into folded stacks with the rules of stackcollapse-perf.pl (FlameGraph,
+ * commit 41fee1f): a record line names the command (and pid/tid) and the event with its period, the indented
+ * lines under it are frames leaf first, a blank line ends the sample; only the first event type seen is kept
+ * unless one is chosen; each stack is weighted by its period; function names are tidied (arguments and quotes
+ * dropped, ';' → ':', Java 'L' prefixes removed), unknown symbols named after their module, inlined frames
+ * ("a->b") split, and kernel / JIT frames optionally annotated {@code _[k]} / {@code _[j]}.
+ * Not supported: the script's --inline, --context and --srcline (they run addr2line or need -F+srcline).
+ */
+public final class PerfCollapse {
+    /** The script's options: --pid, --tid, --kernel, --jit (--all is both), --addrs, --event-filter. */
+    public record Options(boolean pid, boolean tid, boolean kernel, boolean jit, boolean addrs, String eventFilter) {
+        public static Options defaults() {
+            return new Options(false, false, false, false, false, null);
+        }
+    }
+
+    // The script's regular expressions, with UNIX_LINES so that only '\n' ends a line, as in Perl.
+    private static final Pattern RECORD = Pattern.compile("^(\\S.+?)\\s+(\\d+)/*(\\d+)*\\s+", Pattern.UNIX_LINES);
+    private static final Pattern EVENT = Pattern.compile(":\\s*(\\d+)*\\s+(\\S+):\\s*$", Pattern.UNIX_LINES);
+    private static final Pattern FRAME = Pattern.compile("^\\s*(\\w+)\\s*(.+) \\((.*)\\)", Pattern.UNIX_LINES);
+    private static final Pattern OFFSET = Pattern.compile("\\+0x[\\da-f]+$", Pattern.UNIX_LINES);
+    private static final Pattern JIT_MOD = Pattern.compile("/tmp/perf-\\d+\\.map", Pattern.UNIX_LINES);
+
+    private final Options options;
+    private final Consumer<String> warn;
+    private final FoldedStacks out = new FoldedStacks();
+    private final List<String> stack = new ArrayList<>();
+    private String pname;
+    private long period;
+    private String eventFilter;
+    private boolean eventDefaulted;
+    private boolean eventWarned;
+    private long unrecognised;
+
+    private PerfCollapse(Options options, Consumer<String> warn) {
+        this.options = options;
+        this.warn = warn;
+        this.eventFilter = options.eventFilter() == null ? "" : options.eventFilter();
+    }
+
+    /** Collapses a whole perf script stream; warnings (unrecognised lines, event filtering) go to {@code warn}. */
+    public static FoldedStacks collapse(InputStream in, String what, Options options, Consumer<String> warn)
+            throws IOException, ProfileFormatException {
+        PerfCollapse c = new PerfCollapse(options, warn);
+        LineReader lines = new LineReader(in, what);
+        for (String line; (line = lines.next()) != null; ) {
+            c.line(line);
+        }
+        if (c.unrecognised > 20) {
+            warn.accept("... " + (c.unrecognised - 20) + " more unrecognized lines");
+        }
+        return c.out;
+    }
+
+    private void line(String line) throws ProfileFormatException {
+        if (line.startsWith("#")) {
+            return;
+        }
+        if (line.isEmpty()) {
+            if (pname == null) {
+                return;
+            }
+            StringBuilder b = new StringBuilder(pname);
+            for (int i = stack.size() - 1; i >= 0; i--) {
+                b.append(';').append(stack.get(i));
+            }
+            out.add(b.toString(), period);
+            stack.clear();
+            pname = null;
+            return;
+        }
+        char first = line.charAt(0);
+        if (!isSpace(first)) {
+            Matcher m = RECORD.matcher(line);
+            if (m.find()) {
+                record(line, m);
+                return;
+            }
+        }
+        frame(line);
+    }
+
+    private void record(String line, Matcher m) throws ProfileFormatException {
+        String comm = m.group(1);
+        String pid = m.group(2);
+        String tid = m.group(3);
+        if (tid == null || tid.equals("0")) { // Perl: "not $tid"
+            tid = pid;
+            pid = "?";
+        }
+        String p = "";
+        Matcher e = EVENT.matcher(line);
+        if (e.find()) {
+            p = e.group(1) == null ? "" : e.group(1);
+            String event = e.group(2);
+            if (eventFilter.isEmpty()) {
+                eventFilter = event;
+                eventDefaulted = true;
+            } else if (!event.equals(eventFilter)) {
+                if (eventDefaulted && !eventWarned) {
+                    warn.accept("Filtering for events of type: " + event);
+                    eventWarned = true;
+                }
+                return;
+            }
+        }
+        period = p.isEmpty() || isZero(p) ? 1 : parsePeriod(p);
+        String name;
+        if (options.tid()) {
+            name = comm + "-" + pid + "/" + tid;
+        } else if (options.pid()) {
+            name = comm + "-" + pid;
+        } else {
+            name = comm;
+        }
+        pname = name.replace(' ', '_');
+    }
+
+    /** Perl's "not $period" is true for "0" only among digit strings (and "" handled above). */
+    private static boolean isZero(String digits) {
+        return digits.equals("0");
+    }
+
+    private static long parsePeriod(String digits) throws ProfileFormatException {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new ProfileFormatException("period " + digits + " does not fit 64 bits");
+        }
+    }
+
+    private void frame(String line) {
+        if (pname == null) {
+            return;
+        }
+        String pc;
+        String rawfunc;
+        String mod;
+        int[] fast = fastFrame(line);
+        if (fast != null) {
+            pc = line.substring(fast[0], fast[1]);
+            rawfunc = line.substring(fast[2], fast[3]);
+            mod = line.substring(fast[3] + 2, fast[4]);
+        } else {
+            Matcher m = FRAME.matcher(line);
+            if (!m.find()) {
+                unrecognised++;
+                if (unrecognised <= 20) {
+                    warn.accept("Unrecognized line: " + line);
+                }
+                return;
+            }
+            pc = m.group(1);
+            rawfunc = m.group(2);
+            mod = m.group(3);
+        }
+        rawfunc = stripOffset(rawfunc);
+        if (rawfunc.startsWith("(")) {
+            return;
+        }
+        String[] parts = splitArrows(rawfunc);
+        int n = parts.length;
+        while (n > 0 && parts[n - 1].isEmpty()) { // Perl's split drops trailing empty fields
+            n--;
+        }
+        StringBuilder group = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String func = parts[i];
+            if (func.equals("[unknown]")) {
+                if (!mod.equals("[unknown]")) {
+                    func = mod.substring(mod.lastIndexOf('/') + 1);
+                } else {
+                    func = "unknown";
+                }
+                func = options.addrs() ? "[" + func + " <" + pc + ">]" : "[" + func + "]";
+            }
+            func = tidy(func);
+            if (i > 0) {
+                if (!func.contains("_[i]")) {
+                    func += "_[i]";
+                }
+            } else if (options.kernel() && (mod.startsWith("[") || mod.endsWith("vmlinux")) && !mod.contains("unknown")) {
+                func += "_[k]";
+            } else if (options.jit() && JIT_MOD.matcher(mod).find()) {
+                if (!func.contains("_[j]")) {
+                    func += "_[j]";
+                }
+            }
+            if (i > 0) {
+                group.append(';');
+            }
+            group.append(func);
+        }
+        if (n > 0) {
+            stack.add(group.toString());
+        }
+    }
+
+    private String tidy(String func) {
+        String f = func.indexOf(';') >= 0 ? func.replace(';', ':') : func;
+        if (f.indexOf('(') >= 0 && !looksLikeGoMethod(f)) {
+            f = cutArguments(f);
+        }
+        if (f.indexOf('"') >= 0 || f.indexOf('\'') >= 0) {
+            f = f.replace("\"", "").replace("'", "");
+        }
+        if (pname.startsWith("java") && f.startsWith("L") && f.indexOf('/') >= 0) {
+            f = f.substring(1);
+        }
+        return f;
+    }
+
+    /** {@code split /->/}: the parts between "->" (trailing empty parts are dropped by the caller). */
+    private static String[] splitArrows(String s) {
+        int i = s.indexOf("->");
+        if (i < 0) {
+            return new String[] {s};
+        }
+        List<String> parts = new ArrayList<>(4);
+        int start = 0;
+        while (i >= 0) {
+            parts.add(s.substring(start, i));
+            start = i + 2;
+            i = s.indexOf("->", start);
+        }
+        parts.add(s.substring(start));
+        return parts.toArray(new String[0]);
+    }
+
+    /** {@code m/\.\(.*\)\./}: a ".(" with a ")." starting at least two chars later (Go methods). */
+    private static boolean looksLikeGoMethod(String f) {
+        int open = f.indexOf(".(");
+        return open >= 0 && f.lastIndexOf(").") >= open + 2;
+    }
+
+    /** The script's argument stripping: cut at the first '(' that does not open "(anonymous namespace)". */
+    private static String cutArguments(String f) {
+        int i = f.indexOf('(');
+        while (i >= 0) {
+            if (!f.startsWith("anonymous namespace)", i + 1)) {
+                return f.substring(0, i);
+            }
+            i = f.indexOf('(', i + 1);
+        }
+        return f;
+    }
+
+    /** {@code s/\+0x[\da-f]+$//} without a regex on the common path. */
+    private static String stripOffset(String f) {
+        int plus = f.lastIndexOf("+0x");
+        if (plus < 0 || plus + 3 == f.length()) {
+            return f;
+        }
+        for (int i = plus + 3; i < f.length(); i++) {
+            char c = f.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return OFFSET.matcher(f).replaceFirst("");
+            }
+        }
+        return f.substring(0, plus);
+    }
+
+    /**
+     * The frame regex {@code ^\s*(\w+)\s*(.+) \((.*)\)} for the usual shape — blanks, a word, blanks, then a
+     * rest holding " (" with a ')' after it — where the greedy regex takes the longest word, the last such
+     * " (" and the last ')'. Returns {pcStart, pcEnd, funcStart, funcEnd (the " (" index), modEnd} or null
+     * when the line is not of that shape (the regex then decides).
+     */
+    private static int[] fastFrame(String line) {
+        int len = line.length();
+        int i = 0;
+        while (i < len && isSpace(line.charAt(i))) {
+            i++;
+        }
+        int pcStart = i;
+        while (i < len && isWord(line.charAt(i))) {
+            i++;
+        }
+        int pcEnd = i;
+        if (pcEnd == pcStart) {
+            return null;
+        }
+        while (i < len && isSpace(line.charAt(i))) {
+            i++;
+        }
+        if (i == pcEnd) {
+            return null; // no blank after the word: leave the backtracking cases to the regex
+        }
+        int funcStart = i;
+        int close = line.lastIndexOf(')');
+        if (close < 0) {
+            return null;
+        }
+        int open = line.lastIndexOf(" (", close - 2);
+        if (open < funcStart + 1) {
+            return null;
+        }
+        return new int[] {pcStart, pcEnd, funcStart, open, close};
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
+    }
+
+    private static boolean isWord(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+}

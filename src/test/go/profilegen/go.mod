@@ -1,0 +1,3 @@
+module nodedoctor.dev/profilegen
+
+go 1.19

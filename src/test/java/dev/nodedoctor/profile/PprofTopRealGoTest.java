@@ -1,0 +1,70 @@
+package dev.nodedoctor.profile;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `pprof top` against the real `go tool pprof -top` on CPU and heap profiles made by a real Go program. */
+class PprofTopRealGoTest {
+    @ParameterizedTest(name = "{0} {1} cum={2}")
+    @CsvSource({"cpu.pprof,,false", "cpu.pprof,,true", "cpu.pprof,samples,false",
+        "heap.pprof,,false", "heap.pprof,,true", "heap.pprof,alloc_objects,false", "heap.pprof,alloc_space,false",
+        "heap.pprof,inuse_objects,false", "heap.pprof,inuse_space,true", "heap.pprof,0,false"})
+    void sameTableAsGoToolPprof(String file, String sampleIndex, boolean cum) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-top"));
+        if (cum) {
+            args.add("-cum");
+        }
+        if (sampleIndex != null) {
+            args.add("-sample_index=" + sampleIndex);
+        }
+        args.add(file);
+        String theirs = GoProfiles.pprof(args.toArray(String[]::new));
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(GoProfiles.profiles().resolve(file)), file);
+        String ours = PprofTopConformanceTest.render(PprofTop.of(p, new PprofTop.Options(sampleIndex, 0, cum)));
+        assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cpu.pprof,5", "heap.pprof,2"})
+    void nodeCountAsGoToolPprof(String file, int n) throws Exception {
+        String theirs = GoProfiles.pprof("-top", "-nodecount=" + n, file);
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(GoProfiles.profiles().resolve(file)), file);
+        String ours = PprofTopConformanceTest.render(PprofTop.of(p, new PprofTop.Options(null, n, false)));
+        assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+    }
+
+    /** Line granularity (what `pprof list` shows) against `go tool pprof -top -lines`. */
+    @ParameterizedTest
+    @CsvSource({"cpu.pprof", "heap.pprof", "SHARED/sample.cpu", "SHARED/simple.prof"})
+    void linesAsGoToolPprof(String file) throws Exception {
+        java.nio.file.Path path = file.startsWith("SHARED/")
+                ? dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/" + file.substring(7))
+                : GoProfiles.profiles().resolve(file);
+        String theirs = GoProfiles.pprof("-top", "-lines", path.toString());
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(path), file);
+        String ours = PprofTopConformanceTest.render(PprofTop.of(p, PprofTop.Options.defaults(), CallGraph.Granularity.LINES));
+        assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+    }
+
+    @org.junit.jupiter.api.Test
+    void listShowsEachLineOfTheFunction() throws Exception {
+        java.nio.file.Path sample = dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/sample.cpu");
+        PprofList.Listing l = PprofList.of(PprofReader.parse(Files.readAllBytes(sample), "s"), "busyLoop", null);
+        assertThat(l.routines()).hasSize(1);
+        PprofList.Routine r = l.routines().get(0);
+        // main.busyLoop: flat 0.15s, cum 1.76s in go tool pprof -top (sample.cpu.top.txt)
+        assertThat(r.flat()).isEqualTo(150_000_000L);
+        assertThat(r.cum()).isEqualTo(1_760_000_000L);
+        assertThat(r.lines().stream().mapToLong(PprofList.Line::flat).sum()).isEqualTo(r.flat());
+        dev.nodedoctor.testkit.Cli.Run run = dev.nodedoctor.testkit.Cli.run("pprof", "list", "busyLoop", sample.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("ROUTINE ======================== main.busyLoop").contains("sample.go:36");
+        assertThat(dev.nodedoctor.testkit.Cli.run("pprof", "list", "nope", sample.toString()).exit()).isEqualTo(2);
+    }
+}
