@@ -11,7 +11,7 @@ import java.util.Locale;
  * statistics — cAdvisor housekeeping → GetStats → memory.stat. Reading memory.stat gets slow when the memory
  * controller holds many dying (offline but not freed) cgroups.
  */
-public final class CgroupStatsReaderRule implements Rule {
+public final class CgroupStatsReaderRule extends ConfiguredRule {
     public static final String ID = "cgroup.stats-reader";
 
     public static final Threshold SHARE = new Threshold("cgroup.stats-reader.share", 0.10,
@@ -19,22 +19,17 @@ public final class CgroupStatsReaderRule implements Rule {
             "nodedoctor: kubelet's own work (pods, probes, status) normally dominates its profile; a tenth "
                     + "spent re-reading cgroup files is visible as kubelet CPU on every node");
 
-    private final Thresholds thresholds;
 
     public CgroupStatsReaderRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
         List<Finding> out = new ArrayList<>();
         for (ProfileSummary p : obs.profiles().get().orElse(List.of())) {
-            if (!p.cpu() || p.cgroupShare() < thresholds.get(SHARE)) {
+            if (!p.cpu() || p.cgroupShare() < value(SHARE)) {
                 continue;
             }
             List<Evidence> ev = new ArrayList<>();

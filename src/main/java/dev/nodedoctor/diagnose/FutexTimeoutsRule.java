@@ -14,7 +14,7 @@ import java.util.Locale;
  * {@code pthread_cond_timedwait}) that costs CPU and context switches for no work. The kubelet case of the
  * seeds: {@code strace -c} shows 99 % of time in futex with thousands of errors, the lines show ETIMEDOUT.
  */
-public final class FutexTimeoutsRule implements Rule {
+public final class FutexTimeoutsRule extends ConfiguredRule {
     public static final String ID = "syscall.futex-timeouts";
 
     public static final Threshold PER_SECOND = new Threshold("syscall.futex-timeouts.per-second", 100,
@@ -25,16 +25,11 @@ public final class FutexTimeoutsRule implements Rule {
             "FUTEX_WAIT timeouts in the trace when it has no timestamps (no -t/-tt/-ttt)",
             "nodedoctor: 100/s over the usual 10 s trace");
 
-    private final Thresholds thresholds;
 
     public FutexTimeoutsRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -50,7 +45,7 @@ public final class FutexTimeoutsRule implements Rule {
             return List.of();
         }
         double rate = TraceRules.rate(timeouts, t);
-        boolean fires = Double.isNaN(rate) ? timeouts >= thresholds.get(MIN_COUNT) : rate >= thresholds.get(PER_SECOND);
+        boolean fires = Double.isNaN(rate) ? timeouts >= value(MIN_COUNT) : rate >= value(PER_SECOND);
         if (!fires) {
             return List.of();
         }

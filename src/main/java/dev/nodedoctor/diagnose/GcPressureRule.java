@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code gc.pressure}: in a Go CPU profile, the garbage collector (mark workers, assists, scanning, sweeping,
  * allocation) takes a large share of the samples. Its cost follows the number of objects, not their bytes.
  */
-public final class GcPressureRule implements Rule {
+public final class GcPressureRule extends ConfiguredRule {
     public static final String ID = "gc.pressure";
 
     public static final Threshold SHARE = new Threshold("gc.pressure.share", 0.25,
@@ -21,25 +21,20 @@ public final class GcPressureRule implements Rule {
             "share of CPU samples in GC and allocation for critical",
             "nodedoctor: half of the CPU goes to memory management instead of the program");
 
-    private final Thresholds thresholds;
 
     public GcPressureRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
         List<Finding> out = new ArrayList<>();
         for (ProfileSummary p : obs.profiles().get().orElse(List.of())) {
-            if (!p.cpu() || p.total() == 0 || p.gcShare() < thresholds.get(SHARE)) {
+            if (!p.cpu() || p.total() == 0 || p.gcShare() < value(SHARE)) {
                 continue;
             }
-            Severity sev = p.gcShare() >= thresholds.get(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
+            Severity sev = p.gcShare() >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
             List<Evidence> ev = new ArrayList<>();
             ev.add(Evidence.of("GC and allocation", 100 * p.gcShare(), "% of CPU samples", p.source()));
             for (ProfileSummary.Share s : p.gcTop()) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code heap.small-objects}: in a Go heap profile the top allocator (by object count) made very many small
  * objects — the kind of heap that makes the garbage collector expensive.
  */
-public final class HeapSmallObjectsRule implements Rule {
+public final class HeapSmallObjectsRule extends ConfiguredRule {
     public static final String ID = "heap.small-objects";
 
     public static final Threshold MIN_OBJECTS = new Threshold("heap.small-objects.min-objects", 1_000_000,
@@ -22,24 +22,19 @@ public final class HeapSmallObjectsRule implements Rule {
             "Go runtime size classes (runtime/sizeclasses.go): objects up to a few hundred bytes are packed "
                     + "many to a page, so count, not size, drives both allocation and marking cost");
 
-    private final Thresholds thresholds;
 
     public HeapSmallObjectsRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
         List<Finding> out = new ArrayList<>();
         for (ProfileSummary p : obs.profiles().get().orElse(List.of())) {
             ProfileSummary.Allocator a = p.topAllocator();
-            if (!p.heap() || a == null || a.objects() < thresholds.get(MIN_OBJECTS)
-                    || a.bytesPerObject() > thresholds.get(MAX_BYTES)) {
+            if (!p.heap() || a == null || a.objects() < value(MIN_OBJECTS)
+                    || a.bytesPerObject() > value(MAX_BYTES)) {
                 continue;
             }
             List<Evidence> ev = new ArrayList<>();

@@ -14,7 +14,7 @@ import java.util.Optional;
  * waits for a timer or a wake-up (request handlers, heartbeats, the kernel's own TCP timers in softirq) is
  * delayed the same way, so the stall shows up as latency spikes nobody can find in the application.
  */
-public final class HiccupRule implements Rule {
+public final class HiccupRule extends ConfiguredRule {
     public static final String ID = "kernel.hiccup";
     public static final Threshold P999_MS = new Threshold("kernel.hiccup.p999-ms", 10,
             "99.9th percentile of the wake-up delay of the meter's sleeper, milliseconds",
@@ -33,16 +33,11 @@ public final class HiccupRule implements Rule {
     /** A 99.9th percentile needs a thousand values to mean anything; below that only the maximum is judged. */
     static final long MIN_WAKEUPS_P999 = 1000;
 
-    private final Thresholds thresholds;
 
     public HiccupRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -56,12 +51,12 @@ public final class HiccupRule implements Rule {
         }
         double p999 = r.p999Micros() / 1000.0;
         double max = r.maxMicros() / 1000.0;
-        boolean overP999 = r.wakeups() >= MIN_WAKEUPS_P999 && p999 >= thresholds.get(P999_MS);
-        boolean overMax = max >= thresholds.get(MAX_MS);
+        boolean overP999 = r.wakeups() >= MIN_WAKEUPS_P999 && p999 >= value(P999_MS);
+        boolean overMax = max >= value(MAX_MS);
         if (!overP999 && !overMax) {
             return Optional.empty();
         }
-        Severity severity = max >= thresholds.get(CRITICAL_MAX_MS) ? Severity.CRITICAL : Severity.WARNING;
+        Severity severity = max >= value(CRITICAL_MAX_MS) ? Severity.CRITICAL : Severity.WARNING;
         String source = "nodedoctor hiccup meter";
         List<Evidence> ev = new ArrayList<>();
         ev.add(Evidence.of("wake-up delay p50", r.p50Micros() / 1000.0, "ms", source));

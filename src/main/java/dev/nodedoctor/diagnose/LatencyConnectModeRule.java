@@ -13,7 +13,7 @@ import java.util.Locale;
  * its SYN-ACK) was lost, and the client kernel sent it again after 1 s. Newer kernels first retry at linear
  * 1 s steps ({@code net.ipv4.tcp_syn_linear_timeouts}), older ones double: 1, 3, 7 s after the first SYN.
  */
-public final class LatencyConnectModeRule implements Rule {
+public final class LatencyConnectModeRule extends ConfiguredRule {
     public static final String ID = "latency.connect-mode";
     public static final Threshold SHARE = new Threshold("latency.connect-mode.share", 0.02,
             "share of requests (0..1) in the SYN-retransmit modes (≈1, 2, 3, 7 s) of a series",
@@ -24,16 +24,11 @@ public final class LatencyConnectModeRule implements Rule {
     /** Retransmit times after the first SYN: linear (1, 2, 3, 4, 5 s) and exponential (1, 3, 7 s) back-off. */
     static final double[] MODES = {1, 2, 3, 4, 5, 7};
 
-    private final Thresholds thresholds;
 
     public LatencyConnectModeRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     /** One mode: its centre, the requests in it and in the valley just below it. */
     record Mode(double at, long count, long valley) {
@@ -84,10 +79,10 @@ public final class LatencyConnectModeRule implements Rule {
         if (d.count() == 0) {
             return;
         }
-        List<Mode> modes = modes(d, thresholds.get(MIN_REQUESTS));
+        List<Mode> modes = modes(d, value(MIN_REQUESTS));
         long inModes = modes.stream().mapToLong(Mode::count).sum();
         double share = (double) inModes / d.count();
-        if (modes.isEmpty() || share < thresholds.get(SHARE)) {
+        if (modes.isEmpty() || share < value(SHARE)) {
             return;
         }
         List<Evidence> ev = new ArrayList<>();

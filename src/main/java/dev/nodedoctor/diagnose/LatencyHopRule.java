@@ -13,7 +13,7 @@ import java.util.Locale;
  * the innermost layer's upstream time. For each part, the time above its own median, summed over requests,
  * is its tail excess; the shares of the summed excess say where the slow requests lose their time.
  */
-public final class LatencyHopRule implements Rule {
+public final class LatencyHopRule extends ConfiguredRule {
     public static final String ID = "latency.hop";
     public static final Threshold P99 = new Threshold("latency.hop.p99-seconds", 0.5,
             "p99 of the outermost layer's request_time (s) from which the tail is broken down",
@@ -22,25 +22,20 @@ public final class LatencyHopRule implements Rule {
             "requests joined across all layers needed",
             "nodedoctor: fewer give shares that are noise");
 
-    private final Thresholds thresholds;
 
     public LatencyHopRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
         LatencyAnalysis a = obs.latency().get().orElse(null);
-        if (a == null || a.join() == null || a.join().complete() < thresholds.get(MIN_JOINED)) {
+        if (a == null || a.join() == null || a.join().complete() < value(MIN_JOINED)) {
             return List.of();
         }
         double p99 = a.layers().get(0).requestTime().p99();
-        if (p99 < thresholds.get(P99)) {
+        if (p99 < value(P99)) {
             return List.of();
         }
         List<LatencyAnalysis.Component> parts = new ArrayList<>(a.join().components());

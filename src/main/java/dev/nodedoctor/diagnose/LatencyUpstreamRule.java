@@ -12,7 +12,7 @@ import java.util.Locale;
  * (upstream_header_time, or upstream_response_time where the header time is not logged) has a long tail
  * while connecting is quick.
  */
-public final class LatencyUpstreamRule implements Rule {
+public final class LatencyUpstreamRule extends ConfiguredRule {
     public static final String ID = "latency.upstream";
     public static final Threshold P99 = new Threshold("latency.upstream.p99-seconds", 1.0,
             "p99 of the innermost layer's upstream header (or response) time, seconds",
@@ -20,16 +20,11 @@ public final class LatencyUpstreamRule implements Rule {
     public static final Threshold MIN_REQUESTS = new Threshold("latency.upstream.min-requests", 20,
             "upstream requests needed", "nodedoctor: fewer give a p99 that is one request");
 
-    private final Thresholds thresholds;
 
     public LatencyUpstreamRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -40,7 +35,7 @@ public final class LatencyUpstreamRule implements Rule {
         LatencyAnalysis.Layer l = a.layers().get(a.layers().size() - 1);
         boolean header = l.header().count() > 0;
         Distribution d = header ? l.header() : l.response();
-        if (d.count() < thresholds.get(MIN_REQUESTS) || d.p99() < thresholds.get(P99)) {
+        if (d.count() < value(MIN_REQUESTS) || d.p99() < value(P99)) {
             return List.of();
         }
         Distribution c = l.connect();
@@ -64,7 +59,7 @@ public final class LatencyUpstreamRule implements Rule {
         String title = String.format(Locale.ROOT, "The upstream behind %s is slow: %s p99 %.2f s, p50 %.3f s%s",
                 l.name(), field, d.p99(), d.p50(),
                 c.count() > 0 ? String.format(Locale.ROOT, " (connect p99 %.3f s)", c.p99()) : "");
-        return List.of(new Finding(ID, d.p99() >= 3 * thresholds.get(P99) ? Severity.CRITICAL : Severity.WARNING,
+        return List.of(new Finding(ID, d.p99() >= 3 * value(P99) ? Severity.CRITICAL : Severity.WARNING,
                 "upstream of " + l.name(), title, ev,
                 "upstream_header_time runs from the start of the connect to the first byte of the response "
                         + "header; with a quick connect, the rest is the application computing its answer (or "

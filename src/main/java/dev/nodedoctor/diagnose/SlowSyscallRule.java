@@ -15,7 +15,7 @@ import java.util.Set;
  * mount, an {@code fsync} on a saturated disk. Calls whose job is to wait (futex, epoll_wait, poll, nanosleep,
  * wait4, accept, reads of sockets and pipes) are long by design and are not judged.
  */
-public final class SlowSyscallRule implements Rule {
+public final class SlowSyscallRule extends ConfiguredRule {
     public static final String ID = "syscall.slow";
 
     public static final Threshold MEAN_MS = new Threshold("syscall.slow.mean-ms", 10,
@@ -34,16 +34,11 @@ public final class SlowSyscallRule implements Rule {
             "recvmsg", "recvmmsg", "msgrcv", "semop", "semtimedop", "io_getevents", "io_uring_enter", "connect",
             "sched_yield", "exit", "exit_group", "execve", "clone", "clone3", "fork", "vfork", "flock", "fcntl");
 
-    private final Thresholds thresholds;
 
     public SlowSyscallRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -51,8 +46,8 @@ public final class SlowSyscallRule implements Rule {
         if (t == null) {
             return List.of();
         }
-        double limitMicros = thresholds.get(MEAN_MS) * 1000;
-        long minCalls = (long) thresholds.get(MIN_CALLS);
+        double limitMicros = value(MEAN_MS) * 1000;
+        long minCalls = (long) value(MIN_CALLS);
         List<Finding> out = new ArrayList<>();
         // fd I/O is judged per file (a slow read of memory.stat, not reads of a socket that waits for data)
         for (FileTime f : t.files()) {

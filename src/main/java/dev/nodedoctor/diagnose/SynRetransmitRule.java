@@ -13,7 +13,7 @@ import java.util.Optional;
  * older kernels) instead of a round trip. Fed by `nodedoctor probe tcp` (each connect classified by its time)
  * and, in `diagnose`, by the TCP counters of /proc/net/netstat and /proc/net/snmp over the window.
  */
-public final class SynRetransmitRule implements Rule {
+public final class SynRetransmitRule extends ConfiguredRule {
     public static final String ID = "tcp.syn-retransmit";
     public static final Threshold SHARE = new Threshold("tcp.syn-retransmit.share", 0.01,
             "share (0..1) of connects that needed a SYN retry (probe), or SYN retransmits per connect started "
@@ -27,16 +27,11 @@ public final class SynRetransmitRule implements Rule {
                     + "before judging",
             "nodedoctor: one or two lost SYNs in a short window are noise");
 
-    private final Thresholds thresholds;
 
     public SynRetransmitRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -51,7 +46,7 @@ public final class SynRetransmitRule implements Rule {
         }
         withRetries += r.timedOut();
         double share = r.retransmitShare();
-        if (withRetries < thresholds.get(MIN_COUNT) || share < thresholds.get(SHARE)) {
+        if (withRetries < value(MIN_COUNT) || share < value(SHARE)) {
             return Optional.empty();
         }
         String source = "probe tcp";
@@ -73,15 +68,15 @@ public final class SynRetransmitRule implements Rule {
         }
         String title = String.format(Locale.ROOT,
                 "%.0f %% of connects to %s waited for SYN retransmits (%s)", 100 * share, r.target(), modeSummary(r));
-        Severity sev = share >= thresholds.get(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
+        Severity sev = share >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
         return Optional.of(finding(sev, "tcp " + r.target() + " (" + r.address() + ")", title, ev, share));
     }
 
     /** The finding from counters alone (diagnose): this node's connects retried SYNs, or its listeners dropped them. */
     public Optional<Finding> fromCounters(TcpCounters c) {
-        double min = thresholds.get(MIN_COUNT);
+        double min = value(MIN_COUNT);
         boolean retrans = c.synRetrans() >= min
-                && (double) c.synRetrans() / Math.max(1, c.activeOpens()) >= thresholds.get(SHARE);
+                && (double) c.synRetrans() / Math.max(1, c.activeOpens()) >= value(SHARE);
         boolean drops = c.listenDrops() >= min;
         if (!retrans && !drops) {
             return Optional.empty();
@@ -103,7 +98,7 @@ public final class SynRetransmitRule implements Rule {
                 c.synRetrans(), c.seconds(), perConnect)
                 : String.format(Locale.ROOT, "Listeners on this node dropped %d incoming SYNs/ACKs in %.1f s: their clients wait ≥ 1 s",
                 c.listenDrops(), c.seconds());
-        Severity sev = retrans && perConnect >= thresholds.get(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
+        Severity sev = retrans && perConnect >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING;
         return Optional.of(finding(sev, Subjects.HOST + " network namespace", title, ev, retrans ? perConnect : 0.01));
     }
 

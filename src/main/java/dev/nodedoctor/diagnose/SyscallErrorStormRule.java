@@ -14,7 +14,7 @@ import java.util.Map;
  * polling a file that is not there, a non-blocking read spun on. futex ETIMEDOUT is left to
  * {@code syscall.futex-timeouts}, which explains it better.
  */
-public final class SyscallErrorStormRule implements Rule {
+public final class SyscallErrorStormRule extends ConfiguredRule {
     public static final String ID = "syscall.error-storm";
 
     public static final Threshold PER_SECOND = new Threshold("syscall.error-storm.per-second", 100,
@@ -29,16 +29,11 @@ public final class SyscallErrorStormRule implements Rule {
             "nodedoctor: 100/s over the usual 10 s trace");
     static final int MAX_REPORTED = 3;
 
-    private final Thresholds thresholds;
 
     public SyscallErrorStormRule(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(ID, thresholds);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -56,8 +51,8 @@ public final class SyscallErrorStormRule implements Rule {
             }
             double rate = TraceRules.rate(errors, t);
             double ratio = (double) errors / s.calls();
-            boolean many = Double.isNaN(rate) ? errors >= thresholds.get(MIN_COUNT) : rate >= thresholds.get(PER_SECOND);
-            if (many && ratio >= thresholds.get(RATIO)) {
+            boolean many = Double.isNaN(rate) ? errors >= value(MIN_COUNT) : rate >= value(PER_SECOND);
+            if (many && ratio >= value(RATIO)) {
                 out.add(finding(t, s, errors, rate, ratio));
             }
         }
