@@ -33,6 +33,9 @@ public final class FlatKeyed {
                     c.position(c.position() + 1);
                 }
                 if (!c.atNumber()) {
+                    if (c.atEnd()) {
+                        break; // the file was cut inside its last line: keep the complete lines before it
+                    }
                     throw new Parser.MalformedException("no number after '"
                             + new String(data, start, end - start, StandardCharsets.UTF_8) + "'");
                 }
