@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.host.Interrupts;
 import dev.nodedoctor.host.Softirqs;
 import dev.nodedoctor.sample.Delta;
 
@@ -26,6 +27,32 @@ public final class SoftirqStormRule extends ConfiguredRule {
         super(ID, thresholds);
     }
 
+
+    /** The device interrupts that land on that CPU most (rate over the window), from /proc/interrupts. */
+    static void topInterrupts(Delta d, int cpu, List<Evidence> ev) {
+        Interrupts a = d.before().host().interrupts();
+        Interrupts b = d.after().host().interrupts();
+        if (a == null || b == null || cpu >= b.cpus()) {
+            return;
+        }
+        List<Map.Entry<String, Double>> rates = new ArrayList<>();
+        for (Interrupts.Line line : b.lines().values()) {
+            Interrupts.Line then = a.lines().get(line.irq());
+            // numbered lines are devices; the named ones (LOC, RES, CAL, TLB...) are the CPUs' own work
+            if (then == null || cpu >= then.counts().length || !Character.isDigit(line.irq().charAt(0))) {
+                continue;
+            }
+            double rate = Math.max(0, line.counts()[cpu] - then.counts()[cpu]) / d.seconds();
+            if (rate >= 1) {
+                rates.add(Map.entry(line.irq() + " " + line.source(), rate));
+            }
+        }
+        rates.sort((x, y) -> Double.compare(y.getValue(), x.getValue()));
+        for (int i = 0; i < Math.min(3, rates.size()); i++) {
+            ev.add(Evidence.of("IRQ " + rates.get(i).getKey() + " on CPU" + cpu, rates.get(i).getValue(), "/s",
+                    "/proc/interrupts"));
+        }
+    }
 
     @Override
     public List<Finding> evaluate(Observations obs) {
@@ -70,6 +97,7 @@ public final class SoftirqStormRule extends ConfiguredRule {
             d.host().perCpu().stream().filter(c -> c.cpu().equals(cpuName)).findFirst().ifPresent(c ->
                     ev.add(Evidence.of("softirq time on CPU" + cpuName.substring(3), c.softirq(), "%",
                             "/proc/stat (" + cpuName + ")")));
+            topInterrupts(d, busiest, ev);
             boolean rx = type.equals("NET_RX");
             boolean tx = type.equals("NET_TX");
             out.add(new Finding(ID, Severity.WARNING, Subjects.HOST,

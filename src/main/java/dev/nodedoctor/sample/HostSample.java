@@ -1,5 +1,6 @@
 package dev.nodedoctor.sample;
 
+import dev.nodedoctor.host.Interrupts;
 import dev.nodedoctor.host.LoadAvg;
 import dev.nodedoctor.host.Pressure;
 import dev.nodedoctor.host.ProcStat;
@@ -7,5 +8,5 @@ import dev.nodedoctor.host.Softirqs;
 
 /** Host-wide counters at one instant. Any part may be null when it could not be read (see the notes). */
 public record HostSample(ProcStat stat, LoadAvg load, Pressure cpuPressure, Pressure memoryPressure,
-                         Pressure ioPressure, Softirqs softirqs) {
+                         Pressure ioPressure, Softirqs softirqs, Interrupts interrupts) {
 }

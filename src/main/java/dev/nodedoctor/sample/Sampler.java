@@ -4,6 +4,7 @@ import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.cgroup.CgroupMemory;
 import dev.nodedoctor.cgroup.MemoryReader;
 import dev.nodedoctor.host.FlatKeyed;
+import dev.nodedoctor.host.Interrupts;
 import dev.nodedoctor.host.MemInfo;
 import dev.nodedoctor.host.ProcCgroups;
 import dev.nodedoctor.host.SlabInfo;
@@ -116,6 +117,7 @@ public final class Sampler {
         Pending<Map<String, Long>> rootCgroupStat = options.memory() && memoryOnV2
                 ? files.submit(layout.unifiedMount() + "/cgroup.stat", FlatKeyed.PARSER) : null;
         Pending<Softirqs> softirqs = files.submit("/proc/softirqs", Softirqs.PARSER);
+        Pending<Interrupts> interrupts = files.submit("/proc/interrupts", Interrupts.PARSER);
         List<PendingProcess> procs = options.processes() ? submitProcesses(notes) : List.of();
         List<CgroupReader.PendingStats> groups = options.cgroups() ? submitCgroups(notes) : List.of();
 
@@ -129,7 +131,8 @@ public final class Sampler {
         }
         files.await();
         HostSample host = new HostSample(stat.getOrNull(notes::add), load.getOrNull(notes::add),
-                get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes), get(softirqs, notes));
+                get(cpuPsi, notes), get(memPsi, notes), get(ioPsi, notes), get(softirqs, notes),
+                get(interrupts, notes));
         if (!psi) {
             notes.add("PSI is not available (/proc/pressure missing: kernel < 4.20 or booted without psi=1)");
         }

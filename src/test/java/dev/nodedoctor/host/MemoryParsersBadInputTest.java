@@ -35,6 +35,12 @@ class MemoryParsersBadInputTest {
         SlabInfo slab = parse(SlabInfo.PARSER, Fixtures.read(root, "/proc/slabinfo"));
         assertThat(slab.caches()).containsKey("dentry");
         assertThat(slab.caches().get("dentry").bytes()).isPositive();
+        // "  0:         80          0   IO-APIC   2-edge      timer" and "ERR:          0" (one total, no CPUs)
+        Interrupts irq = parse(Interrupts.PARSER, Fixtures.read(root, "/proc/interrupts"));
+        assertThat(irq.cpus()).isEqualTo(2);
+        assertThat(irq.lines().get("0").counts()).containsExactly(80, 0);
+        assertThat(irq.lines().get("0").source()).isEqualTo("IO-APIC 2-edge timer");
+        assertThat(irq.lines().get("LOC").source()).isEqualTo("Local timer interrupts");
         VmStat vm = parse(VmStat.PARSER, Fixtures.read(root, "/proc/vmstat"));
         assertThat(vm.get("oom_kill")).isEqualTo(1); // the one memcg OOM of the scenario
     }
@@ -50,6 +56,8 @@ class MemoryParsersBadInputTest {
                 .hasMessageContaining("no CPU header");
         assertThatThrownBy(() -> parse(SlabInfo.PARSER, "slabinfo - version: 1.1\n")).isInstanceOf(Parser.MalformedException.class)
                 .hasMessageContaining("version 2");
+        assertThatThrownBy(() -> parse(Interrupts.PARSER, "  0: 1 2 IO-APIC timer\n")).isInstanceOf(Parser.MalformedException.class)
+                .hasMessageContaining("no CPU header");
     }
 
     @Test
