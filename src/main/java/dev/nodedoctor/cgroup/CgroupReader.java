@@ -92,8 +92,8 @@ public final class CgroupReader {
             if (pidsCurrent == null) {
                 return null;
             }
-            long cur = value(pidsCurrent, errors, false);
-            long max = value(pidsMax, errors, false);
+            long cur = value(pidsCurrent, errors);
+            long max = value(pidsMax, errors);
             return cur < 0 ? null : new CgroupPids(cur, max);
         }
     }
@@ -106,19 +106,9 @@ public final class CgroupReader {
     }
 
     /** The value, or -1 when the file is missing (optional files, or the root cgroup that lacks them). */
-    static long value(Pending<Long> p, Consumer<KernelFileException> errors, boolean reportMissing) {
-        if (p == null) {
-            return -1;
-        }
-        try {
-            Long v = p.get();
-            return v == null ? -1 : v;
-        } catch (KernelFileException e) {
-            if (reportMissing || e.kind() != KernelFileException.Kind.MISSING) {
-                errors.accept(e);
-            }
-            return -1;
-        }
+    static long value(Pending<Long> p, Consumer<KernelFileException> errors) {
+        Long v = p == null ? null : p.getIfPresent(errors);
+        return v == null ? -1 : v;
     }
 
     /** Vanished = its main file is missing: the cgroup was removed between the walk and the read. */
@@ -163,21 +153,12 @@ public final class CgroupReader {
                     errors.accept(e);
                 }
             }
-            long use = value(usage, errors, false);
-            long[] acct = null;
-            if (acctStat != null) {
-                try {
-                    acct = acctStat.get();
-                } catch (KernelFileException e) {
-                    if (e.kind() != KernelFileException.Kind.MISSING) {
-                        errors.accept(e);
-                    }
-                }
-            }
-            long q = value(quota, errors, false);
-            long per = value(period, errors, false);
-            long sh = value(shares, errors, false);
-            long b = value(burst, errors, false);
+            long use = value(usage, errors);
+            long[] acct = acctStat == null ? null : acctStat.getIfPresent(errors);
+            long q = value(quota, errors);
+            long per = value(period, errors);
+            long sh = value(shares, errors);
+            long b = value(burst, errors);
             CgroupCpu cpu = new CgroupCpu(use,
                     acct == null || acct[0] < 0 ? -1 : acct[0] * NANOS_PER_TICK,
                     acct == null || acct[1] < 0 ? -1 : acct[1] * NANOS_PER_TICK,
@@ -191,13 +172,13 @@ public final class CgroupReader {
         private void drain() {
             // wait for the rest so the reader's queue does not keep work for a cgroup we dropped
             Consumer<KernelFileException> ignore = e -> { };
-            value(usage, ignore, false);
-            value(quota, ignore, false);
-            value(period, ignore, false);
-            value(shares, ignore, false);
-            value(burst, ignore, false);
-            value(pidsCurrent, ignore, false);
-            value(pidsMax, ignore, false);
+            value(usage, ignore);
+            value(quota, ignore);
+            value(period, ignore);
+            value(shares, ignore);
+            value(burst, ignore);
+            value(pidsCurrent, ignore);
+            value(pidsMax, ignore);
             if (acctStat != null) {
                 acctStat.getOrNull(ignore);
             }
@@ -237,23 +218,10 @@ public final class CgroupReader {
                 drain(sink);
                 return e.kind() == KernelFileException.Kind.MISSING ? null : new CgroupStats(path, null, null, null);
             }
-            long[] qp = null;
-            if (max != null) {
-                try {
-                    qp = max.get();
-                } catch (KernelFileException e) {
-                    if (e.kind() != KernelFileException.Kind.MISSING) {
-                        errors.accept(e);
-                    }
-                }
-            }
-            long w = value(weight, errors, false);
-            long b = value(burst, errors, false);
-            Pressure psi = pressure == null ? null : pressure.getOrNull(e -> {
-                if (e.kind() != KernelFileException.Kind.MISSING) {
-                    errors.accept(e);
-                }
-            });
+            long[] qp = max == null ? null : max.getIfPresent(errors);
+            long w = value(weight, errors);
+            long b = value(burst, errors);
+            Pressure psi = pressure == null ? null : pressure.getIfPresent(errors);
             CgroupCpu cpu = new CgroupCpu(
                     micros(s[CgroupFiles.USAGE_USEC]), micros(s[CgroupFiles.USER_USEC]), micros(s[CgroupFiles.SYSTEM_USEC]),
                     qp == null ? -1 : qp[0], qp == null ? -1 : qp[1], b, -1, w,
@@ -265,13 +233,13 @@ public final class CgroupReader {
             if (max != null) {
                 max.getOrNull(sink);
             }
-            value(weight, sink, false);
-            value(burst, sink, false);
+            value(weight, sink);
+            value(burst, sink);
             if (pressure != null) {
                 pressure.getOrNull(sink);
             }
-            value(pidsCurrent, sink, false);
-            value(pidsMax, sink, false);
+            value(pidsCurrent, sink);
+            value(pidsMax, sink);
         }
 
         private long micros(long v) {

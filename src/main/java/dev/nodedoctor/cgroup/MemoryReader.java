@@ -107,15 +107,11 @@ public final class MemoryReader {
                 errors.accept(e);
                 st = Map.of();
             }
-            long use = CgroupReader.value(usage, errors, false);
-            long lim = CgroupReader.value(limit, errors, false);
-            long peak = CgroupReader.value(maxUsage, errors, false);
-            long fail = CgroupReader.value(failcnt, errors, false);
-            Map<String, Long> ev = events == null ? Map.of() : events.getOrNull(e -> {
-                if (e.kind() != KernelFileException.Kind.MISSING) {
-                    errors.accept(e);
-                }
-            });
+            long use = CgroupReader.value(usage, errors);
+            long lim = CgroupReader.value(limit, errors);
+            long peak = CgroupReader.value(maxUsage, errors);
+            long fail = CgroupReader.value(failcnt, errors);
+            Map<String, Long> ev = events == null ? Map.of() : events.getIfPresent(errors);
             if (ev == null) {
                 ev = Map.of();
             }
@@ -124,18 +120,18 @@ public final class MemoryReader {
                 fail = ev.getOrDefault("max", -1L);
                 kernel = st.containsKey("kernel") ? st.get("kernel") : sum(st, "slab", "kernel_stack", "pagetables", "sock", "percpu");
             } else {
-                kernel = CgroupReader.value(kmem, errors, false);
+                kernel = CgroupReader.value(kmem, errors);
             }
             return new CgroupMemory(path, v2, use, lim, peak, fail, st, ev, kernel);
         }
 
         private void drain() {
             Consumer<KernelFileException> ignore = e -> { };
-            CgroupReader.value(usage, ignore, false);
-            CgroupReader.value(limit, ignore, false);
-            CgroupReader.value(maxUsage, ignore, false);
-            CgroupReader.value(failcnt, ignore, false);
-            CgroupReader.value(kmem, ignore, false);
+            CgroupReader.value(usage, ignore);
+            CgroupReader.value(limit, ignore);
+            CgroupReader.value(maxUsage, ignore);
+            CgroupReader.value(failcnt, ignore);
+            CgroupReader.value(kmem, ignore);
             if (events != null) {
                 events.getOrNull(ignore);
             }

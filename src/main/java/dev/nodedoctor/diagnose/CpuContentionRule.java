@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.cgroup.CgroupPaths;
 import dev.nodedoctor.sample.CgroupDelta;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.ProcessDelta;
@@ -138,8 +139,7 @@ public final class CpuContentionRule extends ConfiguredRule {
             return null;
         }
         for (CgroupDelta g : d.cgroups()) {
-            boolean contains = p.cgroup().equals(g.path()) || p.cgroup().startsWith(g.path().equals("/") ? "/" : g.path() + "/");
-            if (contains && isThrottled(g)) {
+            if (CgroupPaths.isAtOrBelow(p.cgroup(), g.path()) && isThrottled(g)) {
                 return g.path();
             }
         }

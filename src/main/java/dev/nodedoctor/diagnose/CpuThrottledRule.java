@@ -45,24 +45,11 @@ public final class CpuThrottledRule extends ConfiguredRule {
             }
         }
         List<Finding> out = new ArrayList<>();
-        for (CgroupDelta g : hits) {
-            if (hasThrottledDescendantWithinLimit(g, hits)) {
-                // a pod and its container both throttled by the same quota: tell it once, at the container
-                continue;
-            }
+        // a pod and its container both throttled by the same quota: tell it once, at the container
+        for (CgroupDelta g : Hierarchy.deepest(hits, CgroupDelta::path, CgroupDelta::limitCores)) {
             out.add(finding(obs, d, g, g.throttlingRatio() >= critical ? Severity.CRITICAL : Severity.WARNING));
         }
         return out;
-    }
-
-    private static boolean hasThrottledDescendantWithinLimit(CgroupDelta parent, List<CgroupDelta> hits) {
-        String prefix = parent.path().equals("/") ? "/" : parent.path() + "/";
-        for (CgroupDelta child : hits) {
-            if (child != parent && child.path().startsWith(prefix) && child.limitCores() <= parent.limitCores()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Finding finding(Observations obs, Delta d, CgroupDelta g, Severity severity) {

@@ -67,23 +67,23 @@ final class MemoryFacts {
         return String.format(Locale.ROOT, "%.0f%%", pct(part, whole));
     }
 
-    /** Limited cgroups for which no descendant with an equal or smaller limit is also flagged. */
-    static List<CgroupMemory> deepest(List<CgroupMemory> flagged) {
-        List<CgroupMemory> out = new ArrayList<>();
-        for (CgroupMemory m : flagged) {
-            String prefix = m.path().equals("/") ? "/" : m.path() + "/";
-            boolean covered = false;
-            for (CgroupMemory c : flagged) {
-                if (c != m && c.path().startsWith(prefix) && c.limit() <= m.limit()) {
-                    covered = true;
-                    break;
-                }
-            }
-            if (!covered) {
-                out.add(m);
+    /**
+     * The cgroups with a limit that match {@code flagged}, less those whose finding belongs to a descendant
+     * flagged too with an equal or smaller limit (the container, not its pod).
+     */
+    static List<CgroupMemory> deepestLimited(MemoryState s, java.util.function.Predicate<CgroupMemory> flagged) {
+        List<CgroupMemory> hits = new ArrayList<>();
+        for (CgroupMemory m : limited(s)) {
+            if (flagged.test(m)) {
+                hits.add(m);
             }
         }
-        return out;
+        return Hierarchy.deepest(hits, CgroupMemory::path, CgroupMemory::limit);
+    }
+
+    /** Page cache other than tmpfs/shmem (which memory.stat counts inside file / cache). */
+    static long cacheWithoutShmem(CgroupMemory m) {
+        return Math.max(0, m.file()) - Math.max(0, m.shmem());
     }
 
     static List<CgroupMemory> limited(MemoryState s) {

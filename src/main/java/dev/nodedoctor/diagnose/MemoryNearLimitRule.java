@@ -33,14 +33,8 @@ public final class MemoryNearLimitRule extends ConfiguredRule {
             return List.of();
         }
         double warn = value(RATIO);
-        List<CgroupMemory> hits = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.limited(s)) {
-            if ((double) m.workingSet() / m.limit() >= warn) {
-                hits.add(m);
-            }
-        }
         List<Finding> out = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.deepest(hits)) {
+        for (CgroupMemory m : MemoryFacts.deepestLimited(s, m -> (double) m.workingSet() / m.limit() >= warn)) {
             double ratio = (double) m.workingSet() / m.limit();
             List<Evidence> ev = new ArrayList<>(MemoryFacts.breakdown(s, m));
             ev.addAll(Subjects.kubernetes(m.path(), "cgroup path"));

@@ -47,13 +47,13 @@ public record OomExplanation(OomReport report, String cgroup, PodRef pod, long u
         String summary;
         if (r.kind() == OomReport.Kind.GLOBAL || usage < 0) {
             summary = String.format(Locale.ROOT, "The whole machine ran out of memory (constraint %s); the tasks held %s "
-                    + "resident.", r.constraint() == null ? "unknown" : r.constraint(), mib(rss));
+                    + "resident.", r.constraint() == null ? "unknown" : r.constraint(), MemoryFacts.mib(rss));
         } else {
             summary = String.format(Locale.ROOT, "The cgroup used %s of its %s limit when the kernel gave up; its "
                             + "processes held only %s resident, so %s was memory no process maps — mostly %s "
                             + "(anon %s, page cache %s of which dirty/writeback %s, shmem %s, kernel %s).",
-                    mib(usage), limit < 0 ? "(unknown)" : mib(limit), mib(rss), mib(gap), culprit, mib(anon), mib(cache),
-                    mib(dirty), mib(shmem), mib(kernel));
+                    MemoryFacts.mib(usage), limit < 0 ? "(unknown)" : MemoryFacts.mib(limit), MemoryFacts.mib(rss), MemoryFacts.mib(gap), culprit, MemoryFacts.mib(anon), MemoryFacts.mib(cache),
+                    MemoryFacts.mib(dirty), MemoryFacts.mib(shmem), MemoryFacts.mib(kernel));
         }
         String fix = switch (culprit) {
             case "tmpfs / shared memory" -> "Files in tmpfs (an emptyDir with medium: Memory, /dev/shm) count against "
@@ -93,9 +93,5 @@ public record OomExplanation(OomReport report, String cgroup, PodRef pod, long u
 
     private static long sum(long a, long b) {
         return a < 0 ? b : b < 0 ? a : a + b;
-    }
-
-    static String mib(long bytes) {
-        return bytes < 0 ? "?" : Evidence.format(bytes / (1024.0 * 1024.0)) + " MiB";
     }
 }

@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.cgroup.CgroupPaths;
 import dev.nodedoctor.cgroup.CgroupMemory;
 import dev.nodedoctor.kernel.KernelLogScan;
 import dev.nodedoctor.kernel.OomReport;
@@ -60,9 +61,8 @@ public final class OomRecentRule implements Rule {
             if (told.contains(m.path())) {
                 continue; // the kernel log's report of this kill says more than the counters
             }
-            String prefix = m.path().equals("/") ? "/" : m.path() + "/";
             // v2 counts kills up the tree: tell it at the deepest cgroup that has them
-            if (killed.stream().anyMatch(c -> c != m && c.path().startsWith(prefix))) {
+            if (killed.stream().anyMatch(c -> CgroupPaths.isBelow(c.path(), m.path()))) {
                 continue;
             }
             long kills = m.event("oom_kill");

@@ -35,17 +35,12 @@ public final class PagecachePressureRule extends ConfiguredRule {
         if (s == null) {
             return List.of();
         }
-        List<CgroupMemory> hits = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.limited(s)) {
-            long cache = Math.max(0, m.file()) - Math.max(0, m.shmem());
-            if ((double) m.usage() / m.limit() >= value(USAGE_RATIO)
-                    && cache >= value(CACHE_SHARE) * m.usage()) {
-                hits.add(m);
-            }
-        }
+        double usageRatio = value(USAGE_RATIO);
+        double cacheShare = value(CACHE_SHARE);
         List<Finding> out = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.deepest(hits)) {
-            long cache = Math.max(0, m.file()) - Math.max(0, m.shmem());
+        for (CgroupMemory m : MemoryFacts.deepestLimited(s, m -> (double) m.usage() / m.limit() >= usageRatio
+                && MemoryFacts.cacheWithoutShmem(m) >= cacheShare * m.usage())) {
+            long cache = MemoryFacts.cacheWithoutShmem(m);
             long unwritten = Math.max(0, m.dirty()) + Math.max(0, m.writeback());
             boolean dirtyHeavy = unwritten >= value(DIRTY_SHARE) * m.limit();
             List<Evidence> ev = new ArrayList<>(MemoryFacts.breakdown(s, m));

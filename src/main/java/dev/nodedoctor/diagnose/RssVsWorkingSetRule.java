@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.cgroup.CgroupPaths;
 import dev.nodedoctor.cgroup.CgroupMemory;
 import dev.nodedoctor.sample.Delta;
 import dev.nodedoctor.sample.MemoryState;
@@ -39,7 +40,7 @@ public final class RssVsWorkingSetRule extends ConfiguredRule {
             int procs = 0;
             for (ProcessSample p : d.after().processes().values()) {
                 if (p.memoryCgroup() != null && p.status() != null && p.status().vmRssKb() > 0
-                        && (p.memoryCgroup().equals(m.path()) || p.memoryCgroup().startsWith(m.path() + "/"))) {
+                        && CgroupPaths.isAtOrBelow(p.memoryCgroup(), m.path())) {
                     rssKb += p.status().vmRssKb();
                     procs++;
                 }

@@ -32,15 +32,10 @@ public final class ShmemRule extends ConfiguredRule {
         if (s == null) {
             return List.of();
         }
-        List<CgroupMemory> hits = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.limited(s)) {
-            if (m.shmem() >= value(SHARE) * m.limit()) {
-                hits.add(m);
-            }
-        }
+        double share = value(SHARE);
         List<Finding> out = new ArrayList<>();
-        for (CgroupMemory m : MemoryFacts.deepest(hits)) {
-            double share = (double) m.shmem() / m.limit();
+        for (CgroupMemory m : MemoryFacts.deepestLimited(s, m -> m.shmem() >= share * m.limit())) {
+            double held = (double) m.shmem() / m.limit();
             List<Evidence> ev = new ArrayList<>(MemoryFacts.breakdown(s, m));
             ev.addAll(Subjects.kubernetes(m.path(), "cgroup path"));
             String why = String.format(Locale.ROOT,
@@ -49,17 +44,17 @@ public final class ShmemRule extends ConfiguredRule {
                             + "cannot be dropped; without swap it stays until the files are deleted, and `ps` does not "
                             + "show it in any process's RSS unless mapped. A process that writes more there is "
                             + "OOM-killed although its own memory is small.",
-                    MemoryFacts.mib(m.shmem()), 100 * share);
+                    MemoryFacts.mib(m.shmem()), 100 * held);
             String fix = "Find the files: `df -h` on the pod's tmpfs mounts and `du` inside them; delete what is not "
                     + "needed; put large scratch data on disk (emptyDir without medium: Memory); give the emptyDir a "
                     + "sizeLimit; or count it into the memory limit.";
-            out.add(new Finding(ID, share >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
+            out.add(new Finding(ID, held >= value(CRITICAL_SHARE) ? Severity.CRITICAL : Severity.WARNING, Subjects.cgroup(m.path()),
                     String.format(Locale.ROOT, "%s of tmpfs / shared memory is charged to this cgroup (%.0f%% of its limit)",
-                            MemoryFacts.mib(m.shmem()), 100 * share),
+                            MemoryFacts.mib(m.shmem()), 100 * held),
                     ev, why, fix,
                     List.of("https://kubernetes.io/docs/concepts/storage/volumes/#emptydir",
                             "https://docs.kernel.org/filesystems/tmpfs.html"),
-                    List.of(), share));
+                    List.of(), held));
         }
         return out;
     }

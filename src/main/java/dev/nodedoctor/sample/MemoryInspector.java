@@ -1,5 +1,6 @@
 package dev.nodedoctor.sample;
 
+import dev.nodedoctor.cgroup.CgroupPaths;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.cgroup.CgroupMemory;
 import dev.nodedoctor.cgroup.MemoryReader;
@@ -67,9 +68,8 @@ public final class MemoryInspector {
         List<Row> rows = new ArrayList<>();
         for (CgroupMemory m : cgroups.values()) {
             long[] acc = new long[5];
-            String prefix = m.path().equals("/") ? "/" : m.path() + "/";
             rss.forEach((path, v) -> {
-                if (path.equals(m.path()) || path.startsWith(prefix)) {
+                if (CgroupPaths.isAtOrBelow(path, m.path())) {
                     for (int i = 0; i < acc.length; i++) {
                         acc[i] += v[i];
                     }

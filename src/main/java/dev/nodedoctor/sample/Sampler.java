@@ -300,19 +300,14 @@ public final class Sampler {
             }
             List<CgroupMembership> cg = cgroup.getOrNull(errors::add);
             String cmd = cmdline == null ? null : cmdline.getOrNull(errors::add);
-            if (st == null) {
-                // the process exited between the listing and the read: not an error, just gone
-                for (KernelFileException e : errors) {
-                    if (e.kind() != KernelFileException.Kind.MISSING) {
-                        notes.add(e);
-                    }
-                }
-                return null;
-            }
+            // a process that exited between the listing and the reads is gone, not an error
             for (KernelFileException e : errors) {
                 if (e.kind() != KernelFileException.Kind.MISSING) {
                     notes.add(e);
                 }
+            }
+            if (st == null) {
+                return null;
             }
             if (cmdline == null) {
                 CachedCmdline cached = cmdlineCache.get(pid);

@@ -20,6 +20,21 @@ public interface Pending<T> {
         }
     }
 
+    /**
+     * For optional files: null when the file does not exist (an older kernel, the root cgroup, a vanished
+     * process), and any other failure handed to {@code onError}. Absence is normal; it is not reported.
+     */
+    default T getIfPresent(java.util.function.Consumer<KernelFileException> onError) {
+        try {
+            return get();
+        } catch (KernelFileException e) {
+            if (e.kind() != KernelFileException.Kind.MISSING) {
+                onError.accept(e);
+            }
+            return null;
+        }
+    }
+
     /** How long the read itself took, once it has finished. */
     Duration elapsed();
 }
