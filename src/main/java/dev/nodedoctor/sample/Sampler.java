@@ -69,6 +69,8 @@ public final class Sampler {
     private final MemoryReader memoryReader;
     /** Captured trees may hold /proc/PID/schedstat without the per-thread task/ directories. */
     private final boolean perThread;
+    /** Whether the kernel has PSI: fixed at boot, so looked up once, not on every pass. */
+    private final boolean psi;
     private final Map<Integer, CachedCmdline> cmdlineCache = new HashMap<>();
     private Map<Integer, ProcessSample> lastProcesses = Map.of();
 
@@ -84,6 +86,7 @@ public final class Sampler {
         this.memoryOnV2 = layout.onV2("memory");
         this.memoryReader = new MemoryReader(files, layout);
         this.perThread = options.threadSchedstat() && (files.isLive() || files.exists("/proc/1/task"));
+        this.psi = files.exists("/proc/pressure/cpu");
     }
 
     public CgroupLayout layout() {
@@ -105,7 +108,6 @@ public final class Sampler {
 
         Pending<ProcStat> stat = files.submit("/proc/stat", ProcStat.PARSER);
         Pending<LoadAvg> load = files.submit("/proc/loadavg", LoadAvg.PARSER);
-        boolean psi = files.exists("/proc/pressure/cpu");
         Pending<Pressure> cpuPsi = psi ? files.submit("/proc/pressure/cpu", Pressure.PARSER) : null;
         Pending<Pressure> memPsi = psi ? files.submit("/proc/pressure/memory", Pressure.PARSER) : null;
         Pending<Pressure> ioPsi = psi ? files.submit("/proc/pressure/io", Pressure.PARSER) : null;
