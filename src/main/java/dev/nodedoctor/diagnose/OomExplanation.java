@@ -48,6 +48,13 @@ public record OomExplanation(OomReport report, String cgroup, PodRef pod, long u
         if (r.kind() == OomReport.Kind.GLOBAL || usage < 0) {
             summary = String.format(Locale.ROOT, "The whole machine ran out of memory (constraint %s); the tasks held %s "
                     + "resident.", r.constraint() == null ? "unknown" : r.constraint(), MemoryFacts.mib(rss));
+        } else if (gap * 10 < usage) {
+            // RSS accounts for (nearly) all of the usage: no hidden cache to blame, the processes are the story
+            summary = String.format(Locale.ROOT, "The cgroup used %s of its %s limit when the kernel gave up; its "
+                            + "processes held %s resident, which is the usage: their own memory filled the limit "
+                            + "(anon %s, page cache %s, shmem %s, kernel %s).",
+                    MemoryFacts.mib(usage), limit < 0 ? "(unknown)" : MemoryFacts.mib(limit), MemoryFacts.mib(rss),
+                    MemoryFacts.mib(anon), MemoryFacts.mib(cache), MemoryFacts.mib(shmem), MemoryFacts.mib(kernel));
         } else {
             summary = String.format(Locale.ROOT, "The cgroup used %s of its %s limit when the kernel gave up; its "
                             + "processes held only %s resident, so %s was memory no process maps — mostly %s "

@@ -149,9 +149,47 @@ public record OomReport(boolean complete, List<String> problems, KernelLogLine s
         return counters.get("memory");
     }
 
-    /** The OOM cgroup's own memory.stat at the moment of the OOM (bytes), or an empty map. */
+    /**
+     * The memory.stat of the OOM cgroup <em>with everything below it</em> at the moment of the OOM (bytes), or an
+     * empty map. Kernels print this three ways, and only one of them is already hierarchical:
+     * <ul>
+     *   <li>v2 (and 5.x+ v1 blocks with {@code total_*} keys): the first block; a {@code total_X} value replaces
+     *       the cgroup-local {@code X}, because a pod-level limit is usually hit with no task in the pod cgroup
+     *       itself;</li>
+     *   <li>v1 before 5.x: one line per cgroup of the subtree, with <em>local</em> values ({@code cache:0KB
+     *       rss:0KB …} for the pod, the real numbers on its containers' lines); these are summed.</li>
+     * </ul>
+     */
     public Map<String, Long> stats() {
-        return memcgStats.isEmpty() ? Map.of() : memcgStats.get(0).bytes();
+        if (memcgStats.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> first = memcgStats.get(0).bytes();
+        Map<String, Long> out = new java.util.LinkedHashMap<>(first);
+        boolean hierarchical = false;
+        for (Map.Entry<String, Long> e : first.entrySet()) {
+            if (e.getKey().startsWith("total_")) {
+                out.put(e.getKey().substring("total_".length()), e.getValue());
+                hierarchical = true;
+            }
+        }
+        boolean v2 = first.containsKey("anon") || first.containsKey("file");
+        if (hierarchical || v2 || memcgStats.size() == 1) {
+            return out;
+        }
+        String root = memcgStats.get(0).cgroup();
+        for (MemcgStats block : memcgStats.subList(1, memcgStats.size())) {
+            if (!below(block.cgroup(), root)) {
+                continue;
+            }
+            block.bytes().forEach((k, v) -> out.merge(k, v, Long::sum));
+        }
+        return out;
+    }
+
+    private static boolean below(String cgroup, String root) {
+        return root != null && cgroup != null
+                && (root.equals("/") ? cgroup.startsWith("/") : cgroup.startsWith(root + "/"));
     }
 
     /** The victim's row in the task table, or null. */

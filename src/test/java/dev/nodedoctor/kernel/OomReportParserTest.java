@@ -113,6 +113,43 @@ class OomReportParserTest {
     }
 
     @Test
+    void ubuntu415PodLimitReportSumsTheContainersLocalStats() {
+        // a complete 4.15 report (ieevee.com, see public/README.md): the pod hit its limit, the pod's own
+        // one-line stats are all zero and the 254 MiB of anon sit on the container's line
+        OomReport r = reports(KernelLogFixtures.publicFile("ubuntu-4.15-kubepods-memcg-syslog.log")).get(0);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.kernelRelease()).isEqualTo("4.15.0-63-generic");
+        assertThat(r.kind()).isEqualTo(OomReport.Kind.MEMCG);
+        assertThat(r.constraint()).isNull(); // the oom-kill: summary line arrived in 4.19
+        assertThat(r.cpuset()).isEqualTo("beead52e53d4918e7b2820c2712151f2833e4055bc72abc9ea287a02459fc55a");
+        assertThat(r.oomMemcg()).isEqualTo("/kubepods/burstable/pod465a9fc1-0de9-44cd-b22c-7e6b23fd75f8");
+        assertThat(r.taskMemcg()).isEqualTo(r.oomMemcg() + "/beead52e53d4918e7b2820c2712151f2833e4055bc72abc9ea287a02459fc55a");
+        assertThat(r.memory().usageKb()).isEqualTo(262144);
+        assertThat(r.memory().failcnt()).isEqualTo(131);
+        assertThat(r.counters().get("kmem").usageKb()).isEqualTo(1704);
+        assertThat(r.memcgStats()).hasSize(3);
+        assertThat(r.memcgStats().get(0).bytes()).containsEntry("rss", 0L);
+        assertThat(r.stats()).containsEntry("rss", (40L + 260400) * 1024).containsEntry("active_anon", (40L + 260396) * 1024)
+                .containsEntry("cache", 0L);
+        assertThat(r.tasks()).extracting(OomReport.OomTask::name).containsExactly("pause", "sleep", "bash", "bash", "calloc");
+        assertThat(r.tasks().get(4).pgtablesBytes()).isEqualTo(577536);
+        assertThat(r.tasks().get(0).oomScoreAdj()).isEqualTo(-998);
+        assertThat(r.sumTaskRssPages()).isEqualTo(1 + 146 + 710 + 690 + 65119);
+        assertThat(r.victim().pid()).isEqualTo(28285);
+        assertThat(r.victim().score()).isEqualTo(1955);
+        assertThat(r.victim().anonRssKb()).isEqualTo(259280);
+        assertThat(r.victim().fileRssKb()).isEqualTo(1196);
+        assertThat(r.reaped().pid()).isEqualTo(28285);
+    }
+
+    @Test
+    void v1TotalKeysGiveTheSubtreeFigures() {
+        // the 6.18 v1 capture prints both local and total_* keys; stats() reports the hierarchical ones
+        OomReport r = reports(KernelLogFixtures.v1Oom618("dmesg.txt")).get(0);
+        assertThat(r.stats()).containsEntry("rss", r.memcgStats().get(0).bytes().get("total_rss"));
+    }
+
+    @Test
     void oneLineV1StatsAreConvertedToBytes() {
         OomReport r = reports(KernelLogFixtures.shared("conformance/oom/02-ubuntu-3.13-memcg-syslog-nohost.log")).get(0);
         assertThat(r.stats()).containsEntry("rss", 980L * 1024).containsEntry("writeback", 20L * 1024);
