@@ -8,6 +8,7 @@ import dev.nodedoctor.sys.Parser;
 import dev.nodedoctor.sys.Pending;
 import dev.nodedoctor.sys.ReadTiming;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,11 @@ public final class MemoryReader {
         final Pending<Long> kmem;
 
         PendingMemory(String path) {
+            this(path, true);
+        }
+
+        /** @param withStat false: leave memory.stat out (its reads are over budget); vanishing is seen on usage */
+        PendingMemory(String path, boolean withStat) {
             this.path = path;
             boolean root = path.equals("/");
             if (v2) {
@@ -91,21 +97,24 @@ public final class MemoryReader {
                 events = files.submit(file(path, "memory.oom_control"), KEYED);
                 kmem = files.submit(file(path, "memory.kmem.usage_in_bytes"), NUMBER);
             }
-            stat = files.submit(file(path, "memory.stat"), KEYED);
+            stat = withStat ? files.submit(file(path, "memory.stat"), KEYED) : null;
         }
 
         /** Null if the cgroup vanished; other failures go to {@code errors} and leave that part empty. */
         public CgroupMemory collect(Consumer<KernelFileException> errors) {
-            Map<String, Long> st;
+            Map<String, Long> st = Map.of();
             try {
-                st = stat.get();
+                if (stat != null) {
+                    st = stat.get();
+                } else if (usage != null) {
+                    usage.get(); // only to see whether the cgroup vanished
+                }
             } catch (KernelFileException e) {
                 if (e.kind() == KernelFileException.Kind.MISSING) {
                     drain();
                     return null;
                 }
                 errors.accept(e);
-                st = Map.of();
             }
             long use = CgroupReader.value(usage, errors);
             long lim = CgroupReader.value(limit, errors);
@@ -161,14 +170,27 @@ public final class MemoryReader {
 
     /** Reads every cgroup of the hierarchy; vanished ones are left out. */
     public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors) {
-        return readAll(errors, new ArrayList<>());
+        return readAll(errors, new ArrayList<>(), remark -> { });
     }
 
     /**
-     * Reads every cgroup, and adds how long each memory.stat took to {@code statReads}: on a node with many
-     * dying cgroups these reads are what becomes slow (the kernel walks them to sum the statistics).
+     * memory.stat reads of one pass may take this long together; past it the rest of the cgroups are read
+     * without their memory.stat. On a sick node (tens of thousands of dying memory cgroups) each read costs up
+     * to seconds of kernel CPU: reading every container's would make nodedoctor one more periodic reader of the
+     * kind it is looking for. One second of reads is plenty to show the problem.
      */
-    public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors, List<ReadTiming> statReads) {
+    public static final Duration STAT_BUDGET = Duration.ofSeconds(1);
+    /** Cgroups submitted per batch, so the budget is checked while the pass runs. */
+    static final int BATCH = 64;
+
+    /**
+     * Reads every cgroup, and adds how long each memory.stat took to {@code statReads}: on a node with many
+     * dying cgroups these reads are what becomes slow (the kernel walks them to sum the statistics). The
+     * memory.stat reads stop at {@link #STAT_BUDGET} (or after a read that timed out); {@code remarks} then
+     * says how many cgroups were read without it.
+     */
+    public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors, List<ReadTiming> statReads,
+                                             Consumer<String> remarks) {
         List<String> paths;
         try {
             paths = walk();
@@ -176,28 +198,46 @@ public final class MemoryReader {
             errors.accept(e);
             return Map.of();
         }
-        List<PendingMemory> pending = new ArrayList<>(paths.size());
-        for (String p : paths) {
-            pending.add(submit(p));
-        }
         Map<String, CgroupMemory> out = new LinkedHashMap<>();
-        for (PendingMemory p : pending) {
-            boolean[] timedOut = new boolean[1];
-            CgroupMemory m = p.collect(e -> {
-                if (e.kind() == KernelFileException.Kind.TIMEOUT && e.path().endsWith("/memory.stat")) {
-                    timedOut[0] = true;
+        long statNanos = 0;
+        boolean withStat = true;
+        int skipped = 0;
+        for (int from = 0; from < paths.size(); from += BATCH) {
+            List<PendingMemory> pending = new ArrayList<>(BATCH);
+            for (String p : paths.subList(from, Math.min(paths.size(), from + BATCH))) {
+                pending.add(new PendingMemory(p, withStat));
+            }
+            if (!withStat) {
+                skipped += pending.size();
+            }
+            for (PendingMemory p : pending) {
+                boolean[] timedOut = new boolean[1];
+                CgroupMemory m = p.collect(e -> {
+                    if (e.kind() == KernelFileException.Kind.TIMEOUT && e.path().endsWith("/memory.stat")) {
+                        timedOut[0] = true;
+                    }
+                    errors.accept(e);
+                });
+                String statPath = file(p.path, "memory.stat");
+                if (timedOut[0]) {
+                    statReads.add(new ReadTiming(statPath, files.deadline(), true));
+                    statNanos += files.deadline().toNanos();
+                } else if (m != null && p.stat != null) {
+                    Duration took = p.stat.elapsed();
+                    statReads.add(new ReadTiming(statPath, took, false));
+                    statNanos += took.toNanos();
                 }
-                errors.accept(e);
-            });
-            String statPath = file(p.path, "memory.stat");
-            if (timedOut[0]) {
-                statReads.add(new ReadTiming(statPath, files.deadline(), true));
-            } else if (m != null) {
-                statReads.add(new ReadTiming(statPath, p.stat.elapsed(), false));
+                if (m != null) {
+                    out.put(m.path(), m);
+                }
             }
-            if (m != null) {
-                out.put(m.path(), m);
-            }
+            withStat = withStat && statNanos < STAT_BUDGET.toNanos();
+        }
+        if (skipped > 0) {
+            remarks.accept(String.format(java.util.Locale.ROOT, "memory.stat was read for %d of %d memory cgroups "
+                    + "only: those reads took %d ms together, and reading every one on a node this slow would add to "
+                    + "its load (working set and page cache of the others are unknown)", paths.size() - skipped,
+                    paths.size(), statNanos / 1_000_000));
         }
         return out;
     }

@@ -166,7 +166,7 @@ public final class Sampler {
         if (options.memory()) {
             List<ReadTiming> statReads = new ArrayList<>();
             Map<String, CgroupMemory> memcgs = memoryReader.available()
-                    ? memoryReader.readAll(notes::add, statReads) : Map.of();
+                    ? memoryReader.readAll(notes::add, statReads, notes::add) : Map.of();
             // slabinfo is root-only: without it the dying-cgroup check still works, so no note for that
             SlabInfo slabs = slab.getOrNull(e -> {
                 if (e.kind() != KernelFileException.Kind.PERMISSION && e.kind() != KernelFileException.Kind.MISSING) {
