@@ -79,6 +79,8 @@ public final class RuleCatalogue {
         out.add(HeapSmallObjectsRule.MIN_OBJECTS);
         out.add(HeapSmallObjectsRule.MAX_BYTES);
         out.add(CgroupStatsReaderRule.SHARE);
+        out.add(CgroupStatsReaderRule.LIVE_SHARE);
+        out.add(CgroupStatsReaderRule.LIVE_SYSTEM_PERCENT);
         return List.copyOf(out);
     }
 
@@ -97,7 +99,8 @@ public final class RuleCatalogue {
                 notes.add("rule " + r.id() + " failed: " + e + " (a bug: please report it)");
             }
         }
-        findings.sort(Finding.RANKING);
-        return new Diagnosis(findings, notes);
+        List<Finding> linked = new ArrayList<>(CausalLinks.link(findings));
+        linked.sort(Finding.RANKING);
+        return new Diagnosis(linked, notes);
     }
 }

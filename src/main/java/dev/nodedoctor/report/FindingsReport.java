@@ -1,5 +1,6 @@
 package dev.nodedoctor.report;
 
+import dev.nodedoctor.diagnose.CausalLinks;
 import dev.nodedoctor.diagnose.Evidence;
 import dev.nodedoctor.diagnose.Finding;
 import dev.nodedoctor.diagnose.Investigation;
@@ -31,6 +32,12 @@ public final class FindingsReport {
         List<Finding> findings = result.diagnosis().findings();
         if (findings.isEmpty()) {
             out.println("No findings: nothing matched a known CPU problem in this window.");
+        }
+        for (List<String> chain : CausalLinks.chains(findings)) {
+            out.println("chain (root cause first): " + String.join(" → ", chain));
+        }
+        if (!CausalLinks.chains(findings).isEmpty()) {
+            out.println();
         }
         for (int i = 0; i < findings.size(); i++) {
             print(i + 1, findings.get(i), out);
