@@ -8,6 +8,7 @@ import dev.nodedoctor.kernel.KmsgReader;
 import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.host.NetSnmp;
 import dev.nodedoctor.probe.HiccupMeter;
+import dev.nodedoctor.sample.CgroupFileReaders;
 import dev.nodedoctor.probe.HiccupReport;
 import dev.nodedoctor.probe.TcpCounters;
 import dev.nodedoctor.sys.KernelFileException;
@@ -88,6 +89,7 @@ public final class Investigation {
         Snapshot second;
         Part<HiccupReport> hiccup;
         Part<TcpCounters> tcp;
+        Part<CgroupFileReaders.Report> readers = Part.absent("cgroup file readers are sampled only on the live node");
         if (captured.isPresent()) {
             first = captured.get()[0];
             second = captured.get()[1];
@@ -99,8 +101,10 @@ public final class Investigation {
             Part<NetSnmp> tcpBefore = tcpCounters(files);
             try {
                 first = sampler.snapshot();
-                if (files.isLive()) {
-                    Thread.sleep(window.toMillis());
+                if (files.isLive() && !window.isZero()) {
+                    // the window is spent watching who holds cgroup files open: the periodic stat reader
+                    readers = Part.of(CgroupFileReaders.sample(files, CgroupFileReaders.mountPrefixes(layout), first,
+                            window, CgroupFileReaders.DEFAULT_PERIOD));
                 }
                 second = sampler.snapshot();
             } finally {
@@ -119,7 +123,7 @@ public final class Investigation {
         Part<TraceSummary> traced = trace.await();
         Observations.Builder b = Observations.builder().cpu(Part.of(delta)).layout(layout)
                 .slowReads(files.slowReads()).root(files.root().toString()).trace(traced)
-                .hiccup(hiccup).tcp(tcp).kernelLog(readKernelLog(files))
+                .hiccup(hiccup).tcp(tcp).kernelLog(readKernelLog(files)).cgroupReaders(readers)
                 .profiles(profiles.isEmpty() ? Part.absent("not gathered (give --profile FILE)") : Part.of(List.copyOf(profiles)));
         if (second.memory() != null) {
             b.memory(Part.of(second.memory()));

@@ -1,5 +1,6 @@
 package dev.nodedoctor.diagnose;
 
+import dev.nodedoctor.sample.CgroupFileReaders;
 import dev.nodedoctor.accesslog.LatencyAnalysis;
 import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.kernel.KernelLogScan;
@@ -28,11 +29,12 @@ import java.util.List;
  * @param kernelLog the kernel log's recognised events and OOM reports (/dev/kmsg, or a capture's copy)
  * @param latency   access-log timings per proxy layer, gathered by {@code nodedoctor latency LOG...}
  * @param profiles  summaries of the pprof profiles given with --profile (absent when none was given)
+ * @param cgroupReaders processes caught holding cgroup files open while the window ran (live only)
  */
 public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming> slowReads, String root,
                            Part<MemoryState> memory, Part<TraceSummary> trace, Part<HiccupReport> hiccup,
                            Part<TcpCounters> tcp, Part<KernelLogScan> kernelLog, Part<LatencyAnalysis> latency,
-                           Part<List<ProfileSummary>> profiles) {
+                           Part<List<ProfileSummary>> profiles, Part<CgroupFileReaders.Report> cgroupReaders) {
     public static final String TRACE_NOT_GATHERED = "not gathered (use --pid PID --trace)";
 
     public Observations {
@@ -64,6 +66,7 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
         private Part<KernelLogScan> kernelLog = Part.absent("the kernel log was not read");
         private Part<LatencyAnalysis> latency = Part.absent("not gathered (access logs are read by `nodedoctor latency`)");
         private Part<List<ProfileSummary>> profiles = Part.absent("not gathered (give --profile FILE)");
+        private Part<CgroupFileReaders.Report> cgroupReaders = Part.absent("cgroup file readers were not sampled");
 
         public Builder cpu(Part<Delta> v) {
             cpu = v;
@@ -120,9 +123,14 @@ public record Observations(Part<Delta> cpu, CgroupLayout layout, List<ReadTiming
             return this;
         }
 
+        public Builder cgroupReaders(Part<CgroupFileReaders.Report> v) {
+            cgroupReaders = v;
+            return this;
+        }
+
         public Observations build() {
             return new Observations(cpu, layout, slowReads, root, memory, trace, hiccup, tcp, kernelLog, latency,
-                    profiles);
+                    profiles, cgroupReaders);
         }
     }
 

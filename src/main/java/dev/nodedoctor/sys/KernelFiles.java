@@ -221,6 +221,18 @@ public final class KernelFiles implements AutoCloseable {
     }
 
     /**
+     * The targets of the symbolic links in {@code dir} that start with one of {@code prefixes}: for
+     * {@code /proc/PID/fd}, the files of those mounts the process has open right now. One request under one
+     * deadline; descriptors closed meanwhile are skipped. Targets are the kernel's own paths (not under
+     * {@code --root}): this looks at live processes only.
+     */
+    public List<String> linkTargets(String dir, List<String> prefixes) throws KernelFileException {
+        Request<List<String>> r = new Request<>(Op.LINKS, dir, null);
+        r.linkPrefixes = List.copyOf(prefixes);
+        return enqueue(r).get();
+    }
+
+    /**
      * Waits until every read submitted before this call has finished (or timed out). The reader serves in
      * order, so after this one wake-up the caller collects a whole pass without waiting per file.
      */
@@ -348,7 +360,7 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER, READ_UNTIL_IDLE }
+    private enum Op { READ, LIST, LIST_DIRS, WALK, READ_EACH, BARRIER, READ_UNTIL_IDLE, LINKS }
 
     private final class Request<T> implements Pending<T> {
         final Op op;
@@ -363,6 +375,7 @@ public final class KernelFiles implements AutoCloseable {
         int maxDepth;
         String eachFile;
         Parser<?> eachParser;
+        List<String> linkPrefixes;
         private long elapsedNanos = -1;
         private boolean done;
         private T value;
@@ -526,6 +539,8 @@ public final class KernelFiles implements AutoCloseable {
                     return (T) walk(file, r.path, r.maxDepth);
                 case READ_EACH:
                     return (T) readEach(file, r.path, r.eachFile, r.eachParser);
+                case LINKS:
+                    return (T) linkTargets(file, r.path, r.linkPrefixes);
                 case BARRIER:
                     return null;
                 case READ_UNTIL_IDLE:
@@ -732,6 +747,30 @@ public final class KernelFiles implements AutoCloseable {
                 }
             }
             return out;
+        }
+
+        private List<String> linkTargets(Path dir, String path, List<String> prefixes) throws KernelFileException {
+            List<String> found = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    String target;
+                    try {
+                        target = Files.readSymbolicLink(entry).toString();
+                    } catch (IOException | UnsupportedOperationException e) {
+                        continue; // closed since the listing, or not a link
+                    }
+                    for (String prefix : prefixes) {
+                        if (target.startsWith(prefix)) {
+                            found.add(target);
+                            break;
+                        }
+                    }
+                }
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                IOException io = e instanceof IOException ? (IOException) e : ((java.nio.file.DirectoryIteratorException) e).getCause();
+                throw translate(io, path);
+            }
+            return Collections.unmodifiableList(found);
         }
 
         private List<String> listDir(Path dir, String path, boolean directoriesOnly) throws KernelFileException {
