@@ -236,10 +236,18 @@ public final class CgroupFileReaders {
                 }
             }
             rounds++;
-            // keep our own cost under COST_SHARE of a core: a round that took longer stretches the wait
+            // keep our own cost under COST_SHARE of a core: a round that took longer stretches the wait (not
+            // the first rounds, which pay for class loading and a cold JIT; at most to ten periods, beyond
+            // which the per-process COSTLY_SCAN thinning has already taken over)
             long spent = System.nanoTime() - roundStart;
-            long next = roundStart + Math.max(period.toNanos(), (long) (spent / COST_SHARE));
+            long stretch = rounds <= 2 ? 0 : Math.min((long) (spent / COST_SHARE), 10 * period.toNanos());
+            long next = roundStart + Math.max(period.toNanos(), stretch);
             if (next >= end) {
+                // no further round fits: the window still lasts its full length (rates are computed over it)
+                long rest = end - System.nanoTime();
+                if (rest > 0) {
+                    Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+                }
                 break;
             }
             long sleep = next - System.nanoTime();

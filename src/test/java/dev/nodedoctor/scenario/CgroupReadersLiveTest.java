@@ -47,7 +47,8 @@ class CgroupReadersLiveTest {
                     CgroupFileReaders.mountPrefixes(CgroupLayout.discover(files)),
                     Map.of((int) reader.pid(), "java", (int) idle.pid(), "sleep"), Duration.ofMillis(1500),
                     Duration.ofMillis(20));
-            assertThat(r.samples()).isGreaterThan(20);
+            // 75 rounds at most; fewer when rounds are slow (a loaded machine): sampling then spaces itself out
+            assertThat(r.samples()).isBetween(5, 76);
             assertThat(r.readers()).singleElement().satisfies(x -> {
                 assertThat(x.pid()).isEqualTo((int) reader.pid());
                 assertThat(x.files()).containsOnlyKeys("memory.stat");

@@ -44,8 +44,9 @@ class DiagnoseProbesLiveTest {
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
         assertThat(doc.get("hiccup").get("wakeups").asLong()).isPositive();
         assertThat(doc.get("tcp").get("synRetrans").asLong()).isNotNegative();
-        // the window was spent sampling candidates' open files: 1 s at 100 ms minus the warm-up
-        assertThat(doc.get("cgroupReaders").get("samples").asInt()).isBetween(3, 12);
+        // the window was spent sampling candidates' open files: 1 s at 100 ms minus the warm-up, fewer when the
+        // rounds are slow on a loaded machine
+        assertThat(doc.get("cgroupReaders").get("samples").asInt()).isBetween(1, 10);
         assertThat(doc.get("cgroupReaders").get("candidates").size()).isPositive();
         assertThat(doc.get("chains").isArray()).isTrue();
     }
