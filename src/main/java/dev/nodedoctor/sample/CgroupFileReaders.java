@@ -29,7 +29,8 @@ import java.util.Set;
  * counted: the files it holds are listed, so such holders are easy to tell apart, and the rule that judges this
  * asks for system CPU time too.
  * <p>
- * Cost: one readdir plus one readlink per descriptor per candidate per sample (about 1 µs per descriptor);
+ * Cost: one read of /proc/PID/stat per candidate per sample, and for those that used CPU since the last
+ * sample one readdir plus one readlink per descriptor (a few µs per descriptor);
  * the rounds are spaced so that sampling stays under {@link #COST_SHARE} of a core; candidates are limited to
  * {@link #MAX_CANDIDATES} (the processes with the most system CPU time, plus known cgroup readers by name),
  * and a process whose scan costs more than {@link #COSTLY_SCAN} (thousands of descriptors) is sampled at a
@@ -39,11 +40,13 @@ public final class CgroupFileReaders {
     public static final Duration DEFAULT_PERIOD = Duration.ofMillis(100);
     public static final int MAX_CANDIDATES = 8;
     /**
-     * At most this share of one core goes to sampling: after a round that took T, the next one starts no
-     * sooner than T / COST_SHARE later. A round over 8 candidates with ~350 descriptors in all costs 0.3 ms
-     * here (1 µs per readlink), so the 100 ms period holds unless the candidates have thousands of files open.
+     * At most this share of one core goes to sampling: after a round that took T (wall time, which bounds the
+     * reader thread's CPU for it), the next one starts no sooner than T / COST_SHARE later. A first round over
+     * 8 candidates with ~230 descriptors in all costs 0.3–2 ms here depending on load (bench/RESULTS.md), so
+     * the 100 ms period holds unless the candidates have thousands of files open or the node is saturated —
+     * then sampling thins out rather than add to the load. Sampling runs only during a diagnose window.
      */
-    static final double COST_SHARE = 0.005;
+    static final double COST_SHARE = 0.01;
     /** A process whose descriptor scan takes longer is sampled every tenth round only, to bound our own cost. */
     static final Duration COSTLY_SCAN = Duration.ofMillis(2);
 
@@ -200,11 +203,35 @@ public final class CgroupFileReaders {
         int denied = 0;
         long end = System.nanoTime() + window.toNanos();
         int rounds = 0;
+        Map<Integer, Long> lastCpuTicks = new HashMap<>();
         while (true) {
             long roundStart = System.nanoTime();
+            // a process that used no CPU since the last round cannot have been reading: one read of its stat
+            // spares the scan of its descriptors (the costly part) — most rounds for an agent that reads in bursts
+            Map<Integer, dev.nodedoctor.sys.Pending<ProcessStat>> stats = new HashMap<>();
+            for (Integer pid : candidates.keySet()) {
+                if (!gone.contains(pid)) {
+                    stats.put(pid, files.submit("/proc/" + pid + "/stat", ProcessStat.PARSER));
+                }
+            }
+            files.await();
             for (Map.Entry<Integer, String> c : candidates.entrySet()) {
                 int pid = c.getKey();
-                if (gone.contains(pid) || (costly.contains(pid) && rounds % 10 != 0)) {
+                if (gone.contains(pid)) {
+                    continue;
+                }
+                ProcessStat st = stats.get(pid).getOrNull(e -> { });
+                if (st == null) {
+                    gone.add(pid);
+                    continue;
+                }
+                long cpuTicks = st.userTicks() + st.systemTicks();
+                Long before = lastCpuTicks.put(pid, cpuTicks);
+                if (before != null && before == cpuTicks) {
+                    tallies.computeIfAbsent(pid, p -> new Tally(c.getValue())).taken++;
+                    continue;
+                }
+                if (costly.contains(pid) && rounds % 10 != 0) {
                     continue;
                 }
                 List<String> held;
