@@ -28,7 +28,7 @@ public final class HiccupRule extends ConfiguredRule {
     public static final Threshold CRITICAL_MAX_MS = new Threshold("kernel.hiccup.critical-max-ms", 1000,
             "longest wake-up delay for a critical finding, milliseconds",
             "RFC 6298 initial retransmission timeout (1 s): stalls this long break timeouts set in seconds");
-    /** Fewer wake-ups than this are too few to judge at all (1 s at the default 10 ms interval). */
+    /** Fewer wake-ups than this are too few to judge at all (2 s at the default 20 ms interval). */
     static final long MIN_WAKEUPS = 100;
     /** A 99.9th percentile needs a thousand values to mean anything; below that only the maximum is judged. */
     static final long MIN_WAKEUPS_P999 = 1000;

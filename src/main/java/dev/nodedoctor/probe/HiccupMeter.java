@@ -25,12 +25,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HiccupMeter {
     /**
-     * 10 ms, not jHiccup's and cyclictest's 1 ms: each wake-up costs 10-35 µs of CPU on a busy 2-vCPU VM
-     * (bench/RESULTS.md, "probes"), so 1 ms would cost ~2 % of a core and break the 0.5 % budget of an
-     * always-on meter. A stall is still measured to the microsecond; only stalls shorter than the
-     * interval can fall between two wake-ups. Use --interval 1ms for a short, finer look.
+     * 20 ms, not jHiccup's and cyclictest's 1 ms: each wake-up costs 30-60 µs of CPU on a busy 2-vCPU VM
+     * (bench/RESULTS.md, "probes"; cyclictest pays 40-50 µs there), so 1 ms would cost ~3 % of a core and
+     * even 10 ms 0.6 % — over the 0.5 % budget of an always-on meter. At 20 ms the meter thread used 0.30 %.
+     * A stall is still measured to the microsecond; only stalls shorter than the interval can fall between
+     * two wake-ups, and the stalls that matter here (throttling, 100 ms+ kernel stalls, the 1 s of a SYN
+     * retransmit) are longer. Use --interval 1ms for a short, finer look.
      */
-    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(10);
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(20);
     private static final int KEEP_WORST = 5;
 
     private final long intervalNanos;
