@@ -47,8 +47,12 @@ public final class CgroupFileReaders {
      * then sampling thins out rather than add to the load. Sampling runs only during a diagnose window.
      */
     static final double COST_SHARE = 0.01;
-    /** A process whose descriptor scan takes longer is sampled every tenth round only, to bound our own cost. */
-    static final Duration COSTLY_SCAN = Duration.ofMillis(2);
+    /**
+     * A process whose descriptor scan takes longer is sampled every tenth round only, to bound our own cost:
+     * some thousands of descriptors (a database, a proxy). Wall time, so generous: on a loaded node a scan of a
+     * JVM's 40 descriptors took 2–3 ms.
+     */
+    static final Duration COSTLY_SCAN = Duration.ofMillis(10);
 
     /** Programs known to read cgroup statistics periodically: always candidates when they run. */
     static final Set<String> KNOWN_READERS = Set.of("kubelet", "cadvisor", "node_exporter", "containerd",
