@@ -1,5 +1,11 @@
 package dev.nodedoctor.sys;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
 /**
  * A kernel file that could not be read. Carries the path and a {@link Kind} so a caller can tell
  * "not there" (a process that exited, a controller that is not mounted) from "not allowed" and from
@@ -57,5 +63,34 @@ public final class KernelFileException extends Exception {
     /** The path as the kernel names it, e.g. {@code /proc/stat}, without the --root prefix. */
     public String path() {
         return path;
+    }
+
+    /** Maps the JDK's exceptions (and errno texts) to the three things a user can act on. */
+    public static KernelFileException of(IOException e, String path) {
+        if (e instanceof NoSuchFileException) {
+            return new KernelFileException(Kind.MISSING, path, null);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new KernelFileException(Kind.PERMISSION, path,
+                    "run as root, or with the capability this file needs");
+        }
+        if (e instanceof NotDirectoryException) {
+            return new KernelFileException(Kind.MISSING, path, "not a directory");
+        }
+        String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : e.getMessage();
+        String text = reason == null ? "" : reason;
+        if (text.contains("No such process") || text.contains("No such file") || text.contains("No such device")) {
+            // ESRCH: the process exited between listing /proc and reading its files;
+            // ENODEV: the cgroup was removed after its file was opened
+            return new KernelFileException(Kind.MISSING, path, "vanished while reading");
+        }
+        if (text.contains("Permission denied") || text.contains("Operation not permitted")) {
+            return new KernelFileException(Kind.PERMISSION, path,
+                    "run as root, or with the capability this file needs");
+        }
+        if (text.contains("Is a directory")) {
+            return new KernelFileException(Kind.IO, path, "is a directory");
+        }
+        return new KernelFileException(Kind.IO, path, text.isEmpty() ? e.getClass().getSimpleName() : text);
     }
 }

@@ -3,19 +3,12 @@ package dev.nodedoctor.sys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -534,13 +527,13 @@ public final class KernelFiles implements AutoCloseable {
                     }
                 case LIST:
                 case LIST_DIRS:
-                    return (T) listDir(file, r.path, r.op == Op.LIST_DIRS);
+                    return (T) Directories.list(file, r.path, r.op == Op.LIST_DIRS, recorder);
                 case WALK:
-                    return (T) walk(file, r.path, r.maxDepth);
+                    return (T) Directories.walk(file, r.path, r.maxDepth, recorder);
                 case READ_EACH:
                     return (T) readEach(file, r.path, r.eachFile, r.eachParser);
                 case LINKS:
-                    return (T) linkTargets(file, r.path, r.linkPrefixes);
+                    return (T) Directories.linkTargets(file, r.path, r.linkPrefixes);
                 case BARRIER:
                     return null;
                 case READ_UNTIL_IDLE:
@@ -686,7 +679,7 @@ public final class KernelFiles implements AutoCloseable {
         }
 
         private <E> List<E> readEach(Path dir, String path, String fileName, Parser<E> parser) throws KernelFileException {
-            List<String> names = listDir(dir, path, false);
+            List<String> names = Directories.list(dir, path, false, recorder);
             List<E> out = new ArrayList<>(names.size());
             for (String name : names) {
                 String sub = path + "/" + name + "/" + fileName;
@@ -712,86 +705,7 @@ public final class KernelFiles implements AutoCloseable {
             return out;
         }
 
-        private List<String> walk(Path top, String path, int maxDepth) throws KernelFileException {
-            List<String> out = new ArrayList<>();
-            listDir(top, path, true); // the top must exist: a missing top is an error, not an empty tree
-            Deque<String> todo = new ArrayDeque<>();
-            todo.add("");
-            while (!todo.isEmpty()) {
-                String rel = todo.pollFirst();
-                if (!rel.isEmpty()) {
-                    out.add(rel);
-                }
-                int depth = rel.isEmpty() ? 0 : (int) rel.chars().filter(ch -> ch == '/').count() + 1;
-                if (depth >= maxDepth) {
-                    continue;
-                }
-                List<String> children;
-                try {
-                    children = listDir(rel.isEmpty() ? top : top.resolve(rel),
-                            rel.isEmpty() ? path : path + "/" + rel, true);
-                } catch (KernelFileException e) {
-                    if (e.kind() == KernelFileException.Kind.MISSING) {
-                        continue; // removed while we walked
-                    }
-                    throw e;
-                }
-                List<String> sorted = new ArrayList<>(children);
-                Collections.sort(sorted);
-                for (int i = sorted.size() - 1; i >= 0; i--) {
-                    String child = rel.isEmpty() ? sorted.get(i) : rel + "/" + sorted.get(i);
-                    todo.addFirst(child);
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    break;
-                }
-            }
-            return out;
-        }
 
-        private List<String> linkTargets(Path dir, String path, List<String> prefixes) throws KernelFileException {
-            List<String> found = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    String target;
-                    try {
-                        target = Files.readSymbolicLink(entry).toString();
-                    } catch (IOException | UnsupportedOperationException e) {
-                        continue; // closed since the listing, or not a link
-                    }
-                    for (String prefix : prefixes) {
-                        if (target.startsWith(prefix)) {
-                            found.add(target);
-                            break;
-                        }
-                    }
-                }
-            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-                IOException io = e instanceof IOException ? (IOException) e : ((java.nio.file.DirectoryIteratorException) e).getCause();
-                throw translate(io, path);
-            }
-            return Collections.unmodifiableList(found);
-        }
-
-        private List<String> listDir(Path dir, String path, boolean directoriesOnly) throws KernelFileException {
-            List<String> names = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    if (directoriesOnly && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    names.add(entry.getFileName().toString());
-                }
-            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-                IOException io = e instanceof IOException ? (IOException) e : ((java.nio.file.DirectoryIteratorException) e).getCause();
-                throw translate(io, path);
-            }
-            ReadRecorder rec = recorder;
-            if (rec != null) {
-                rec.directory(path);
-            }
-            return Collections.unmodifiableList(names);
-        }
     }
 
     private static void closeQuietly(java.io.Closeable c) {
@@ -804,32 +718,8 @@ public final class KernelFiles implements AutoCloseable {
         }
     }
 
-    /** Maps the JDK's exceptions (and errno texts) to the three things a user can act on. */
+    /** See {@link KernelFileException#of(IOException, String)}. */
     static KernelFileException translate(IOException e, String path) {
-        if (e instanceof NoSuchFileException) {
-            return new KernelFileException(KernelFileException.Kind.MISSING, path, null);
-        }
-        if (e instanceof AccessDeniedException) {
-            return new KernelFileException(KernelFileException.Kind.PERMISSION, path,
-                    "run as root, or with the capability this file needs");
-        }
-        if (e instanceof NotDirectoryException) {
-            return new KernelFileException(KernelFileException.Kind.MISSING, path, "not a directory");
-        }
-        String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : e.getMessage();
-        String text = reason == null ? "" : reason;
-        if (text.contains("No such process") || text.contains("No such file") || text.contains("No such device")) {
-            // ESRCH: the process exited between listing /proc and reading its files;
-            // ENODEV: the cgroup was removed after its file was opened
-            return new KernelFileException(KernelFileException.Kind.MISSING, path, "vanished while reading");
-        }
-        if (text.contains("Permission denied") || text.contains("Operation not permitted")) {
-            return new KernelFileException(KernelFileException.Kind.PERMISSION, path,
-                    "run as root, or with the capability this file needs");
-        }
-        if (text.contains("Is a directory")) {
-            return new KernelFileException(KernelFileException.Kind.IO, path, "is a directory");
-        }
-        return new KernelFileException(KernelFileException.Kind.IO, path, text.isEmpty() ? e.getClass().getSimpleName() : text);
+        return KernelFileException.of(e, path);
     }
 }
