@@ -1,6 +1,7 @@
 package dev.nodedoctor.accesslog;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -50,9 +51,25 @@ public final class JsonLineScanner implements LineParser {
                 return fail("expected a key at byte " + (i - s + 1));
             }
             int ks = i + 1;
-            int ke = endOfString(b, ks, e);
-            if (ke < 0) {
-                return fail("unterminated key");
+            int ke;
+            int slot;
+            byte[] expected = k < orderKeys.length ? orderKeys[k] : null;
+            if (expected != null && ks + expected.length < e && b[ks + expected.length] == '"'
+                    && Arrays.equals(b, ks, ks + expected.length, expected, 0, expected.length)) {
+                // the key this position held on the previous line: known by one comparison, no scan for its
+                // end (a stored key is a whole string's content, so the same bytes then '"' are the same key)
+                ke = ks + expected.length;
+                slot = orderSlots[k];
+            } else {
+                ke = endOfString(b, ks, e);
+                if (ke < 0) {
+                    return fail("unterminated key");
+                }
+                slot = slot(b, ks, ke);
+                if (k < orderKeys.length) {
+                    orderKeys[k] = Arrays.copyOfRange(b, ks, ke);
+                    orderSlots[k] = slot;
+                }
             }
             i = skipWs(b, ke + 1, e);
             if (i >= e || b[i] != ':') {
@@ -61,19 +78,6 @@ public final class JsonLineScanner implements LineParser {
             i = skipWs(b, i + 1, e);
             if (i >= e) {
                 return fail("missing value");
-            }
-            int slot;
-            if (k < orderKeys.length) {
-                byte[] expected = orderKeys[k];
-                if (expected != null && expected.length == ke - ks && java.util.Arrays.equals(b, ks, ke, expected, 0, expected.length)) {
-                    slot = orderSlots[k];
-                } else {
-                    slot = slot(b, ks, ke);
-                    orderKeys[k] = java.util.Arrays.copyOfRange(b, ks, ke);
-                    orderSlots[k] = slot;
-                }
-            } else {
-                slot = slot(b, ks, ke);
             }
             k++;
             int vs;
@@ -203,7 +207,7 @@ public final class JsonLineScanner implements LineParser {
         }
 
         Key compact() {
-            b = java.util.Arrays.copyOfRange(b, s, e);
+            b = Arrays.copyOfRange(b, s, e);
             e -= s;
             s = 0;
             return this;
@@ -216,7 +220,7 @@ public final class JsonLineScanner implements LineParser {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && java.util.Arrays.equals(b, s, e, k.b, k.s, k.e);
+            return o instanceof Key k && Arrays.equals(b, s, e, k.b, k.s, k.e);
         }
     }
 }
