@@ -55,7 +55,7 @@ public final class JsonLineScanner implements LineParser {
             int slot;
             byte[] expected = k < orderKeys.length ? orderKeys[k] : null;
             if (expected != null && ks + expected.length < e && b[ks + expected.length] == '"'
-                    && Arrays.equals(b, ks, ks + expected.length, expected, 0, expected.length)) {
+                    && Swar.same(b, ks, expected)) {
                 // the key this position held on the previous line: known by one comparison, no scan for its
                 // end (a stored key is a whole string's content, so the same bytes then '"' are the same key)
                 ke = ks + expected.length;
