@@ -13,8 +13,8 @@ import java.util.Map;
  */
 public final class JsonLineScanner implements LineParser {
     private final Fields fields;
-    private final Map<Key, Integer> slots = new HashMap<>();
-    private final Key probe = new Key();
+    private final Map<ByteKey, Integer> slots = new HashMap<>();
+    private final ByteKey probe = new ByteKey();
     private String error;
     // nginx writes the keys in the same order on every line: remember the order, and a key is known by one
     // comparison with the key seen at the same position on the previous line instead of a hash lookup
@@ -134,7 +134,7 @@ public final class JsonLineScanner implements LineParser {
             String name = new String(b, s, e - s, StandardCharsets.UTF_8);
             slot = fields.slot(name);
             if (slots.size() < 4096) {
-                slots.put(new Key().set(b, s, e).compact(), slot);
+                slots.put(new ByteKey().set(b, s, e).compact(), slot);
             }
         }
         return slot;
@@ -185,42 +185,5 @@ public final class JsonLineScanner implements LineParser {
             i++;
         }
         return -1;
-    }
-
-    /** A key's bytes as a hash-map key without allocating a String per lookup. */
-    private static final class Key {
-        byte[] b;
-        int s;
-        int e;
-        int hash;
-
-        Key set(byte[] bytes, int start, int end) {
-            b = bytes;
-            s = start;
-            e = end;
-            int h = 1;
-            for (int i = start; i < end; i++) {
-                h = 31 * h + bytes[i];
-            }
-            hash = h;
-            return this;
-        }
-
-        Key compact() {
-            b = Arrays.copyOfRange(b, s, e);
-            e -= s;
-            s = 0;
-            return this;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(b, s, e, k.b, k.s, k.e);
-        }
     }
 }
