@@ -71,6 +71,19 @@ public final class AccessRecord {
         return start[field] != -1;
     }
 
+    /**
+     * Whether the field's text is exactly its bytes in the line (present, no JSON escapes, not cut from a
+     * request line), so that {@link #text} can be looked up by {@link #rawKey} without decoding.
+     */
+    boolean hasRawText(int field) {
+        return start[field] >= 0 && !escaped[field] && !requestLine[field];
+    }
+
+    /** The field's bytes in {@code probe} (only when {@link #hasRawText}). */
+    ByteKey rawKey(int field, ByteKey probe) {
+        return probe.set(bufs[field], start[field], end[field]);
+    }
+
     /** Seconds → microseconds for display and tests. */
     public double requestSeconds() {
         return requestTime / 1e6;

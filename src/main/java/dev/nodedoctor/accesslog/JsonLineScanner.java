@@ -1,6 +1,7 @@
 package dev.nodedoctor.accesslog;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,8 +13,8 @@ import java.util.Map;
  */
 public final class JsonLineScanner implements LineParser {
     private final Fields fields;
-    private final Map<Key, Integer> slots = new HashMap<>();
-    private final Key probe = new Key();
+    private final Map<ByteKey, Integer> slots = new HashMap<>();
+    private final ByteKey probe = new ByteKey();
     private String error;
     // nginx writes the keys in the same order on every line: remember the order, and a key is known by one
     // comparison with the key seen at the same position on the previous line instead of a hash lookup
@@ -50,9 +51,25 @@ public final class JsonLineScanner implements LineParser {
                 return fail("expected a key at byte " + (i - s + 1));
             }
             int ks = i + 1;
-            int ke = endOfString(b, ks, e);
-            if (ke < 0) {
-                return fail("unterminated key");
+            int ke;
+            int slot;
+            byte[] expected = k < orderKeys.length ? orderKeys[k] : null;
+            if (expected != null && ks + expected.length < e && b[ks + expected.length] == '"'
+                    && Swar.same(b, ks, expected)) {
+                // the key this position held on the previous line: known by one comparison, no scan for its
+                // end (a stored key is a whole string's content, so the same bytes then '"' are the same key)
+                ke = ks + expected.length;
+                slot = orderSlots[k];
+            } else {
+                ke = endOfString(b, ks, e);
+                if (ke < 0) {
+                    return fail("unterminated key");
+                }
+                slot = slot(b, ks, ke);
+                if (k < orderKeys.length) {
+                    orderKeys[k] = Arrays.copyOfRange(b, ks, ke);
+                    orderSlots[k] = slot;
+                }
             }
             i = skipWs(b, ke + 1, e);
             if (i >= e || b[i] != ':') {
@@ -61,19 +78,6 @@ public final class JsonLineScanner implements LineParser {
             i = skipWs(b, i + 1, e);
             if (i >= e) {
                 return fail("missing value");
-            }
-            int slot;
-            if (k < orderKeys.length) {
-                byte[] expected = orderKeys[k];
-                if (expected != null && expected.length == ke - ks && java.util.Arrays.equals(b, ks, ke, expected, 0, expected.length)) {
-                    slot = orderSlots[k];
-                } else {
-                    slot = slot(b, ks, ke);
-                    orderKeys[k] = java.util.Arrays.copyOfRange(b, ks, ke);
-                    orderSlots[k] = slot;
-                }
-            } else {
-                slot = slot(b, ks, ke);
             }
             k++;
             int vs;
@@ -130,7 +134,7 @@ public final class JsonLineScanner implements LineParser {
             String name = new String(b, s, e - s, StandardCharsets.UTF_8);
             slot = fields.slot(name);
             if (slots.size() < 4096) {
-                slots.put(new Key().set(b, s, e).compact(), slot);
+                slots.put(new ByteKey().set(b, s, e).compact(), slot);
             }
         }
         return slot;
@@ -181,42 +185,5 @@ public final class JsonLineScanner implements LineParser {
             i++;
         }
         return -1;
-    }
-
-    /** A key's bytes as a hash-map key without allocating a String per lookup. */
-    private static final class Key {
-        byte[] b;
-        int s;
-        int e;
-        int hash;
-
-        Key set(byte[] bytes, int start, int end) {
-            b = bytes;
-            s = start;
-            e = end;
-            int h = 1;
-            for (int i = start; i < end; i++) {
-                h = 31 * h + bytes[i];
-            }
-            hash = h;
-            return this;
-        }
-
-        Key compact() {
-            b = java.util.Arrays.copyOfRange(b, s, e);
-            e -= s;
-            s = 0;
-            return this;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && java.util.Arrays.equals(b, s, e, k.b, k.s, k.e);
-        }
     }
 }

@@ -24,16 +24,32 @@ final class JsonText {
                 case 'b' -> out.write('\b');
                 case 'f' -> out.write('\f');
                 case 'u' -> {
-                    if (i + 4 < e) {
-                        int cp = Integer.parseInt(new String(b, i + 1, 4, StandardCharsets.US_ASCII), 16);
+                    int cp = i + 4 < e ? hex4(b, i + 1) : -1;
+                    if (cp >= 0) {
                         byte[] enc = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                         out.write(enc, 0, enc.length);
                         i += 4;
+                    } else {
+                        out.write('\\'); // not four hex digits: keep the text as logged
+                        out.write('u');
                     }
                 }
                 default -> out.write(n);
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Four hex digits at {@code i} as a number, or -1 (a log line may hold anything). */
+    private static int hex4(byte[] b, int i) {
+        int v = 0;
+        for (int k = i; k < i + 4; k++) {
+            int d = Character.digit(b[k], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
     }
 }

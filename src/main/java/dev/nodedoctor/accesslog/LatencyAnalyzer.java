@@ -277,6 +277,8 @@ public final class LatencyAnalyzer {
         final Histogram ut = new Histogram(HIGHEST_US, 3);
         final Histogram inside = new Histogram(HIGHEST_US, 3);
         final Map<String, long[]> slow = new HashMap<>();
+        private final Map<ByteKey, String> addrs = new HashMap<>();
+        private final ByteKey probe = new ByteKey();
         long total;
         long withUpstream;
         long retried;
@@ -297,12 +299,30 @@ public final class LatencyAnalyzer {
                 retried++;
             }
             if (r.connectTime >= SLOW_CONNECT_US) {
-                String a = r.upstreamAddr();
+                String a = upstreamAddr(r);
                 String addr = a == null ? "(none logged)" : slow.size() < MAX_ADDRS || slow.containsKey(a) ? a : "(other)";
                 long[] c = slow.computeIfAbsent(addr, k -> new long[2]);
                 c[0]++;
                 c[1] += r.connectTime;
             }
+        }
+
+        /**
+         * The upstream address, decoded once per distinct address: slow connects come by the thousand per
+         * gigabyte from a handful of upstreams, and a String per record is garbage the size of the input.
+         */
+        private String upstreamAddr(AccessRecord r) {
+            if (!r.hasRawText(AccessRecord.ADDR)) {
+                return r.upstreamAddr();
+            }
+            String a = addrs.get(r.rawKey(AccessRecord.ADDR, probe));
+            if (a == null) {
+                a = r.upstreamAddr();
+                if (a != null && addrs.size() < MAX_ADDRS) {
+                    addrs.put(probe.compact(), a);
+                }
+            }
+            return a;
         }
 
         void merge(LayerAcc o) {

@@ -86,16 +86,22 @@ public final class LatencyRun {
         }
         List<LatencyAnalyzer> analyzers = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
+        // a reader that fails must fail the run: a thread that just dies would leave a partial answer
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         for (int t = 0; t < Math.max(1, threads); t++) {
             LatencyAnalyzer a = factory.get();
             analyzers.add(a);
             Thread w = new Thread(() -> {
-                AccessRecord r = new AccessRecord();
-                Task task;
-                while ((task = tasks.poll()) != null) {
-                    while (task.source().next(r)) {
-                        a.add(task.layer(), r);
+                try {
+                    AccessRecord r = new AccessRecord();
+                    Task task;
+                    while (failed.get() == null && (task = tasks.poll()) != null) {
+                        while (task.source().next(r)) {
+                            a.add(task.layer(), r);
+                        }
                     }
+                } catch (RuntimeException | Error e) {
+                    failed.compareAndSet(null, e);
                 }
             }, "latency-reader-" + t);
             workers.add(w);
@@ -108,6 +114,13 @@ public final class LatencyRun {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             }
+        }
+        Throwable f = failed.get();
+        if (f instanceof RuntimeException e) {
+            throw e;
+        }
+        if (f instanceof Error e) {
+            throw e;
         }
         LatencyAnalyzer total = analyzers.get(0);
         for (int i = 1; i < analyzers.size(); i++) {

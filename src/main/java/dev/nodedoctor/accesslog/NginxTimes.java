@@ -13,6 +13,13 @@ public final class NginxTimes {
 
     /** Sum in microseconds, or -1 when nothing numeric is there; the count of entries goes to {@code tries[0]}. */
     public static long parse(byte[] b, int s, int e, int[] tries) {
+        long one = millis(b, s, e);
+        if (one >= 0) {
+            if (tries != null) {
+                tries[0] = 1;
+            }
+            return one;
+        }
         long sum = 0;
         int entries = 0;
         boolean any = false;
@@ -61,6 +68,32 @@ public final class NginxTimes {
             tries[0] = entries;
         }
         return any ? sum : -1;
+    }
+
+    /**
+     * The shape nginx writes on almost every line, one time with exactly three decimals ("0.009", "12.345"),
+     * in microseconds without a loop over separators; -1 for anything else (the general parser decides).
+     */
+    private static long millis(byte[] b, int s, int e) {
+        int dot = e - 4;
+        if (dot <= s || dot - s > 9 || b[dot] != '.') {
+            return -1;
+        }
+        int f1 = b[dot + 1] - '0';
+        int f2 = b[dot + 2] - '0';
+        int f3 = b[dot + 3] - '0';
+        if ((f1 | f2 | f3) < 0 || f1 > 9 || f2 > 9 || f3 > 9) {
+            return -1;
+        }
+        long whole = 0;
+        for (int i = s; i < dot; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            whole = whole * 10 + d;
+        }
+        return whole * 1_000_000L + (f1 * 100 + f2 * 10 + f3) * 1000L;
     }
 
     public static long parse(String text, int[] tries) {

@@ -40,6 +40,28 @@ final class Swar {
         return i;
     }
 
+    /**
+     * Whether {@code b} holds the bytes of {@code k} at {@code i}, compared a word at a time (the last word
+     * overlapping the one before it); the caller has checked that {@code i + k.length <= b.length}.
+     */
+    static boolean same(byte[] b, int i, byte[] k) {
+        int n = k.length;
+        if (n < 8) {
+            for (int j = 0; j < n; j++) {
+                if (b[i + j] != k[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int j = 0; j + 8 < n; j += 8) {
+            if ((long) LONG.get(b, i + j) != (long) LONG.get(k, j)) {
+                return false;
+            }
+        }
+        return (long) LONG.get(b, i + n - 8) == (long) LONG.get(k, n - 8);
+    }
+
     /** The first index in [i, e) holding '\n', or -1. */
     static int newline(byte[] b, int i, int e) {
         while (i + 8 <= e) {

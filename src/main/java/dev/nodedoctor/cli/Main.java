@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 
 /** The `nodedoctor` command: subcommands, version, and one place that turns errors into exit codes. */
@@ -15,14 +16,15 @@ import java.util.Properties;
         scope = CommandLine.ScopeType.INHERIT,
         description = "Finds out why a Linux or Kubernetes node, pod or process is slow, burns CPU or runs out of "
                 + "memory, and says so with the evidence and the fix.",
-        subcommands = {DiagnoseCommand.class, TopCommand.class, MemoryCommand.class, CaptureCommand.class, KubeCommand.class,
-            OomCommand.class, StraceCommand.class, KernelLogCommand.class, ProbeCommand.class, LatencyCommand.class,
-            PprofCommand.class, CollapseCommand.class, FlameCommand.class,
-            ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  ok", "  1  findings at or above --fail-on", "  2  usage error",
             "  3  unreadable or invalid input", "  4  permission denied"})
 public final class Main implements Runnable {
+    /** The subcommands, in the order `nodedoctor --help` lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(DiagnoseCommand.class, TopCommand.class, MemoryCommand.class,
+            CaptureCommand.class, KubeCommand.class, OomCommand.class, StraceCommand.class, KernelLogCommand.class,
+            ProbeCommand.class, LatencyCommand.class, PprofCommand.class, CollapseCommand.class, FlameCommand.class,
+            ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
@@ -41,11 +43,29 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command tree (for help, completion and tests). */
     public static CommandLine commandLine() {
+        return commandLine((String[]) null);
+    }
+
+    /**
+     * The command tree for running {@code args}: when they name one subcommand, only that one is built.
+     * picocli reflects over every option of every command it is given, which cost about half a CPU second
+     * at each start on these machines; a one-shot command needs only its own. Anything else (no subcommand,
+     * {@code help}, {@code completion}, an unknown name) gets the whole tree, so its listings and errors
+     * are unchanged.
+     */
+    public static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        Class<?> only = args == null ? null : named(args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -55,6 +75,23 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         return cl;
+    }
+
+    /** The subcommand class the first non-option argument names, unless it needs the whole tree. */
+    private static Class<?> named(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue; // --debug, before the subcommand
+            }
+            for (Class<?> c : SUBCOMMANDS) {
+                Command cmd = c.getAnnotation(Command.class);
+                if (cmd != null && (cmd.name().equals(a) || List.of(cmd.aliases()).contains(a))) {
+                    return c == CompletionCommand.class || c == CommandLine.HelpCommand.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -149,10 +149,38 @@ class AccessLogParsersTest {
         assertThat(tries[0]).isEqualTo(3);
         assertThat(NginxTimes.parse("12", tries)).isEqualTo(12_000_000);
         assertThat(NginxTimes.parse("abc", tries)).isEqualTo(Long.MIN_VALUE);
+        // the three-decimal shape has its own quick path: it must agree with the general one around it
+        assertThat(NginxTimes.parse("0.000", tries)).isZero();
+        assertThat(tries[0]).isEqualTo(1);
+        assertThat(NginxTimes.parse("3599.999", tries)).isEqualTo(3_599_999_000L);
+        assertThat(NginxTimes.parse(".403", tries)).isEqualTo(403_000);
+        assertThat(NginxTimes.parse("1.4035", tries)).isEqualTo(1_403_500);
+        assertThat(NginxTimes.parse("1.4O3", tries)).isEqualTo(Long.MIN_VALUE);
+        assertThat(NginxTimes.parse("x.403", tries)).isEqualTo(Long.MIN_VALUE);
+        assertThat(NginxTimes.parse("1,403", tries)).isEqualTo(404_000_000L); // a list "1, 403"
+        assertThat(tries[0]).isEqualTo(2);
         assertThat(Timestamps.parse("26/Nov/2026:03:56:23 +0000", AccessRecord.TimeKind.LOCAL)).isEqualTo(1795665383000L);
         assertThat(Timestamps.parse("2026-11-26T04:56:23+01:00", AccessRecord.TimeKind.ISO8601)).isEqualTo(1795665383000L);
         assertThat(Timestamps.parse("2026-11-26T03:56:23.549Z", AccessRecord.TimeKind.ISO8601)).isEqualTo(1795665383549L);
         assertThat(Timestamps.parse("1795665383.549", AccessRecord.TimeKind.MSEC)).isEqualTo(1795665383549L);
+    }
+
+    @Test
+    void keysThatChangeOrderOrLengthBetweenLinesAreStillKnown() throws IOException {
+        // the scanner remembers each position's key from the previous line; a line with other keys there
+        // (reordered, one key the prefix of another, an escaped quote in a key) must not be misread
+        String lines = """
+                {"status":"200","request_time":"0.100","upstream_response_time":"0.090"}
+                {"request_time":"0.200","status":"502","upstream_response_time":"0.190"}
+                {"statusx":"404","request_time":"0.300","status":"503"}
+                {"stat\\"us":"404","request_time":"0.400","status":"504"}
+                {"stat\\"us":"404","request_time":"0.500","status":"505"}
+                {"status":"200","request_time":"0.600"}
+                """;
+        List<Row> rows = read(bytes(lines), new LogFormatChoice(LogFormatChoice.Kind.JSON, null), null, null);
+        assertThat(rows).extracting(Row::rt).containsExactly(100_000L, 200_000L, 300_000L, 400_000L, 500_000L, 600_000L);
+        assertThat(rows).extracting(Row::status).containsExactly(200, 502, 503, 504, 505, 200);
+        assertThat(rows).extracting(Row::ut).containsExactly(90_000L, 190_000L, -1L, -1L, -1L, -1L);
     }
 
     // ---- bad input ----
