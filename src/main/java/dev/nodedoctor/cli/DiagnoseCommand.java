@@ -40,9 +40,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY",
-            description = "Exit with 1 when a finding is at least this severe: info, warning, critical.")
-    String failOn;
+    @CommandLine.Mixin
+    FailOn failOn = new FailOn();
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Threshold overrides, one 'key=value' per line (see `nodedoctor explain --thresholds`).")
@@ -75,7 +74,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Severity failSeverity = failOn == null ? null : parseSeverity(failOn);
+        Severity failSeverity = failOn.severity();
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
             throw new UserError(ExitCode.USAGE, "--duration must be between 1 ms and 1 h");
         }
@@ -123,8 +122,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static int exitCode(Investigation.Result result, Severity failSeverity) {
-        Severity worst = result.diagnosis().worst();
-        return failSeverity != null && worst != null && worst.atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
+        return FailOn.exitCode(failSeverity, result.diagnosis().worst());
     }
 
     /** strace runs on its own thread over the same window as the samples; its errors end the run clearly. */
@@ -166,11 +164,4 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
     }
 
-    static Severity parseSeverity(String text) {
-        try {
-            return Severity.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.USAGE, "--fail-on: " + e.getMessage());
-        }
-    }
 }

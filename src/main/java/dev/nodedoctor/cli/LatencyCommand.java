@@ -105,9 +105,8 @@ public final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with charts.")
     Path html;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY",
-            description = "Exit with 1 when a finding is at least this severe: info, warning, critical.")
-    String failOn;
+    @CommandLine.Mixin
+    FailOn failOn = new FailOn();
 
     @Option(names = "--config", paramLabel = "FILE", description = "Threshold overrides, one 'key=value' per line.")
     Path config;
@@ -120,7 +119,7 @@ public final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Severity failSeverity = failOn == null ? null : DiagnoseCommand.parseSeverity(failOn);
+        Severity failSeverity = failOn.severity();
         LogFormatChoice choice = usage(() -> LogFormatChoice.parse(format));
         Buckets b = buckets == null ? Buckets.DEFAULT : usage(() -> Buckets.parse(buckets));
         Filters filters = usage(() -> new Filters(compile(path), status, time("--since", since, Long.MIN_VALUE),
@@ -167,8 +166,7 @@ public final class LatencyCommand implements Callable<Integer> {
                 }
             }
             spec.commandLine().getErr().flush();
-            Severity worst = diagnosis.worst();
-            return failSeverity != null && worst != null && worst.atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
+            return FailOn.exitCode(failSeverity, diagnosis.worst());
         } finally {
             for (LatencyRun.Layer l : opened) {
                 for (LogSource s : l.sources()) {

@@ -2,7 +2,6 @@ package dev.nodedoctor.cli;
 
 import dev.nodedoctor.diagnose.Finding;
 import dev.nodedoctor.diagnose.HiccupRule;
-import dev.nodedoctor.diagnose.Severity;
 import dev.nodedoctor.diagnose.SynRetransmitRule;
 import dev.nodedoctor.diagnose.Thresholds;
 import dev.nodedoctor.probe.HiccupMeter;
@@ -38,11 +37,6 @@ public final class ProbeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static int exit(List<Finding> findings, String failOn) {
-        Severity fail = failOn == null ? null : DiagnoseCommand.parseSeverity(failOn);
-        return fail != null && findings.stream().anyMatch(f -> f.severity().atLeast(fail)) ? ExitCode.FINDINGS : ExitCode.OK;
-    }
-
     @Command(name = "hiccup", mixinStandardHelpOptions = true,
             description = "Scheduling-latency meter (like jHiccup/cyclictest): a thread sleeps --interval again and "
                     + "again and records how late it wakes; prints p50/p99/p99.9/max and the worst stalls.")
@@ -58,14 +52,15 @@ public final class ProbeCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
-        @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with 1 on a finding this severe.")
-        String failOn;
+        @CommandLine.Mixin
+        FailOn failOn = new FailOn();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
+            failOn.severity(); // a bad word is a usage error before the measurement, not after it
             if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0) {
                 throw new UserError(ExitCode.USAGE, "--duration must be between 1 ms and 24 h");
             }
@@ -84,7 +79,7 @@ public final class ProbeCommand implements Runnable {
             } else {
                 ProbeText.hiccup(r, findings, out);
             }
-            return exit(findings, failOn);
+            return failOn.exitCode(findings);
         }
     }
 
@@ -109,14 +104,15 @@ public final class ProbeCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON (with every connect).")
         boolean json;
 
-        @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with 1 on a finding this severe.")
-        String failOn;
+        @CommandLine.Mixin
+        FailOn failOn = new FailOn();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
+            failOn.severity();
             TcpProbe.Options options = new TcpProbe.Options(count, interval, timeout);
             InetSocketAddress address;
             try {
@@ -146,7 +142,7 @@ public final class ProbeCommand implements Runnable {
                         + " refused, " + r.timedOut() + " timed out, " + (r.failed()) + " failed"
                         + (r.errors().isEmpty() ? "" : " (" + r.errors().get(0).error() + ")"));
             }
-            return exit(findings, failOn);
+            return failOn.exitCode(findings);
         }
     }
 }

@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "strace", mixinStandardHelpOptions = true, subcommands = {StraceParseCommand.class},
@@ -42,9 +41,8 @@ public final class StraceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY",
-            description = "Exit with 1 when a finding is at least this severe: info, warning, critical.")
-    String failOn;
+    @CommandLine.Mixin
+    FailOn failOn = new FailOn();
 
     @Option(names = "--config", paramLabel = "FILE", description = "Threshold overrides, one 'key=value' per line.")
     Path config;
@@ -64,7 +62,7 @@ public final class StraceCommand implements Callable<Integer> {
         if (seconds.isNegative() || seconds.isZero() || seconds.compareTo(Duration.ofHours(1)) > 0) {
             throw new UserError(ExitCode.USAGE, "--seconds must be between 1 ms and 1 h");
         }
-        Severity failSeverity = failOn == null ? null : DiagnoseCommand.parseSeverity(failOn);
+        Severity failSeverity = failOn.severity();
         Thresholds thresholds = DiagnoseCommand.loadThresholds(config);
         TraceSummary t;
         try (KernelFiles files = KernelFiles.live()) {
@@ -98,7 +96,7 @@ public final class StraceCommand implements Callable<Integer> {
             StraceReport.print(t, d.findings(), out);
         }
         Severity worst = d.worst();
-        return failSeverity != null && worst != null && worst.atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
+        return FailOn.exitCode(failSeverity, worst);
     }
 
 }

@@ -29,9 +29,8 @@ public final class StraceParseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY",
-            description = "Exit with 1 when a finding is at least this severe: info, warning, critical.")
-    String failOn;
+    @CommandLine.Mixin
+    FailOn failOn = new FailOn();
 
     @Option(names = "--config", paramLabel = "FILE", description = "Threshold overrides, one 'key=value' per line.")
     Path config;
@@ -45,7 +44,7 @@ public final class StraceParseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Severity failSeverity = failOn == null ? null : DiagnoseCommand.parseSeverity(failOn);
+        Severity failSeverity = failOn.severity();
         var thresholds = DiagnoseCommand.loadThresholds(config);
         TraceSummary t;
         boolean stdin = file.toString().equals("-");
