@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ public final class FlameStacks {
     public static FlameStacks readFolded(InputStream in, String what, boolean reverse, Consumer<String> warn)
             throws IOException, ProfileFormatException {
         StackTable table = new StackTable();
+        double[][] sums = {new double[1 << 10], new double[1 << 10]}; // before, after by entry
         long[] ignored = {0};
         boolean[] diff = {false};
         int[] cut = new int[2];
@@ -67,13 +69,19 @@ public final class FlameStacks {
             }
             int stackEnd = cut[0];
             double count = number(b, cut[1], end);
+            double before = 0;
             if (splitCount(b, start, stackEnd, cut)) {
-                double before = number(b, cut[1], stackEnd);
+                before = number(b, cut[1], stackEnd);
+                stackEnd = cut[0];
                 diff[0] = true;
-                table.add(table.entry(b, start, cut[0]), before, count);
-            } else {
-                table.add(table.entry(b, start, stackEnd), 0, count);
             }
+            int e = table.entry(b, start, stackEnd);
+            if (e == sums[0].length) {
+                sums[0] = Arrays.copyOf(sums[0], e * 2);
+                sums[1] = Arrays.copyOf(sums[1], e * 2);
+            }
+            sums[0][e] += before;
+            sums[1][e] += count;
         });
         FlameStacks s = new FlameStacks();
         s.ignored = ignored[0];
@@ -84,9 +92,9 @@ public final class FlameStacks {
                 stack = reverse(stack);
             }
             if (diff[0]) {
-                s.addDiff(stack, table.first(e), table.second(e));
+                s.addDiff(stack, sums[0][e], sums[1][e]);
             } else {
-                s.add(stack, table.second(e));
+                s.add(stack, sums[1][e]);
             }
         }
         if (s.ignored > 0) {

@@ -6,10 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Sums per distinct stack, keyed by the stack's bytes: a line's stack is hashed and compared where it lies in the
- * read buffer, and copied (into one arena) only the first time it is seen. Memory follows the number and size of
- * distinct stacks, never the input; no object per line. Each entry carries two sums (before / after for
- * differential graphs, or just the second one).
+ * Numbers distinct byte strings (stacks, frame lines) 0, 1, 2, … in the order first seen: a key is hashed and
+ * compared where it lies in the read buffer, and copied (into one arena) only the first time it is seen. Memory
+ * follows the number and size of distinct keys, never the input; no object per lookup. Callers keep their values
+ * in arrays indexed by the entry number.
  */
 final class StackTable {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -20,15 +20,13 @@ final class StackTable {
     private int[] hashes = new int[1 << 10];
     private int[] starts = new int[1 << 10];
     private int[] lengths = new int[1 << 10];
-    private double[] first = new double[1 << 10];
-    private double[] second = new double[1 << 10];
     private int size;
 
     int size() {
         return size;
     }
 
-    /** The entry for {@code b[start, end)}, added (with zero sums) when new. */
+    /** The entry number of {@code b[start, end)}; a new key gets the next number ({@link #size()} before). */
     int entry(byte[] b, int start, int end) {
         int h = hash(b, start, end);
         int mask = slots.length - 1;
@@ -46,17 +44,9 @@ final class StackTable {
         }
     }
 
-    void add(int entry, double firstValue, double secondValue) {
-        first[entry] += firstValue;
-        second[entry] += secondValue;
-    }
-
-    double first(int entry) {
-        return first[entry];
-    }
-
-    double second(int entry) {
-        return second[entry];
+    /** Bytes held by the keys: callers that cache (not sum) may start afresh past a budget. */
+    int bytes() {
+        return arenaLen;
     }
 
     byte[] arena() {
@@ -89,8 +79,6 @@ final class StackTable {
             hashes = Arrays.copyOf(hashes, cap);
             starts = Arrays.copyOf(starts, cap);
             lengths = Arrays.copyOf(lengths, cap);
-            first = Arrays.copyOf(first, cap);
-            second = Arrays.copyOf(second, cap);
         }
         int e = size++;
         hashes[e] = h;
