@@ -38,8 +38,8 @@ public final class PerfCollapse {
     private static final String UNRECOGNISED = new String("unrecognised");
     private static final byte[] UNRECOGNISED_BYTES = new byte[0];
     private static final byte[] SKIP = new byte[0];
-    /** Distinct frame lines kept parsed, per cache, before it starts afresh (bounded memory). */
-    private static final int FRAME_CACHE_BYTES = 32 << 20;
+    /** Bytes of distinct frame lines kept parsed (both caches) before they start afresh: bounded memory. */
+    static final int FRAME_CACHE_BYTES = 8 << 20;
 
     private final Options options;
     private final Consumer<String> warn;
@@ -128,7 +128,7 @@ public final class PerfCollapse {
         if (name != SKIP && name != UNRECOGNISED_BYTES) {
             push(name);
         }
-        if (cache.bytes() > FRAME_CACHE_BYTES) {
+        if (javaFrames.bytes() + otherFrames.bytes() > FRAME_CACHE_BYTES) {
             // bounded memory on inputs with endless distinct frames: start the cache afresh
             javaFrames = new StackTable();
             otherFrames = new StackTable();
