@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +82,6 @@ public final class FlameCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** Folded files from this size on are read by one thread per core (below, starting threads does not pay). */
-    static final long PARALLEL_BYTES = 32L << 20;
 
     @Override
     public Integer call() throws IOException {
@@ -196,13 +191,6 @@ public final class FlameCommand implements Callable<Integer> {
                 }
             }
             if (looksFolded(head)) {
-                long size = StackInput.plainFileSize(source);
-                if (size >= PARALLEL_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
-                    try (FileChannel ch = FileChannel.open(Path.of(source), StandardOpenOption.READ)) {
-                        return FlameStacks.readFolded(ch, source, reverse,
-                                Math.min(4, Runtime.getRuntime().availableProcessors()), warn);
-                    }
-                }
                 return FlameStacks.readFolded(in, source, reverse, warn);
             }
             FlameStacks s = FlameStacks.of(PerfCollapse.collapse(in, source, PerfCollapse.Options.defaults(), warn));

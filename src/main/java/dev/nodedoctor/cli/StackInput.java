@@ -42,26 +42,6 @@ final class StackInput {
         return in;
     }
 
-    /**
-     * The size of {@code source} when it is a regular file that is not gzipped (so it can be read by ranges,
-     * in parallel), else -1.
-     */
-    static long plainFileSize(String source) throws IOException {
-        if (source == null || source.equals("-")) {
-            return -1;
-        }
-        Path p = Path.of(source);
-        if (!Files.isRegularFile(p)) {
-            return -1;
-        }
-        try (InputStream in = Files.newInputStream(p)) {
-            if (in.read() == 0x1f && in.read() == 0x8b) {
-                return -1;
-            }
-        }
-        return Files.size(p);
-    }
-
     /** A file, or stdout (not closed) when {@code file} is null or "-". */
     static OutputStream output(Path file) throws IOException {
         if (file == null || file.toString().equals("-")) {

@@ -2,8 +2,6 @@ package dev.nodedoctor.profile;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,135 +62,13 @@ public final class FlameStacks {
         return sums.toStacks(reverse, warn);
     }
 
-    /**
-     * {@link #readFolded(InputStream, String, boolean, Consumer)} of a regular file by {@code threads} threads,
-     * each summing one range of lines (cut at line ends) into its own table; the tables are merged in file order,
-     * so stacks are first seen in the same order. The result is the sequential one: when a count is not an
-     * integer that adds up exactly (a fraction, or sums past 2^53), where the order of additions could change
-     * the last bit, the file is read again by one thread.
-     */
-    public static FlameStacks readFolded(FileChannel file, String what, boolean reverse, int threads,
-                                         Consumer<String> warn) throws IOException, ProfileFormatException {
-        long size = file.size();
-        int n = (int) Math.max(1, Math.min(threads, size / (8L << 20)));
-        long[] cuts = new long[n + 1];
-        cuts[n] = size;
-        for (int i = 1; i < n; i++) {
-            cuts[i] = Math.max(cuts[i - 1], lineStart(file, size * i / n, size));
-        }
-        FoldedSums[] parts = new FoldedSums[n];
-        Throwable[] failed = new Throwable[n];
-        Thread[] workers = new Thread[n];
-        for (int i = 0; i < n; i++) {
-            int k = i;
-            parts[k] = new FoldedSums();
-            Runnable work = () -> {
-                try {
-                    ByteLines.forEach(new RangeStream(file, cuts[k], cuts[k + 1]), what, LineReader.DEFAULT_MAX_LINE, parts[k]);
-                } catch (Throwable t) {
-                    failed[k] = t;
-                }
-            };
-            if (k > 0) {
-                workers[k] = new Thread(work, "flame-read-" + k);
-                workers[k].start();
-            } else {
-                workers[0] = Thread.currentThread();
-                work.run();
-            }
-        }
-        for (int i = 1; i < n; i++) {
-            try {
-                workers[i].join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(what + ": interrupted");
-            }
-        }
-        for (Throwable t : failed) {
-            if (t instanceof ProfileFormatException) {
-                // a range numbers its lines from its start: let one reader find the error and its line number
-                return readFolded(new RangeStream(file, 0, size), what, reverse, warn);
-            } else if (t instanceof IOException io) {
-                throw io;
-            } else if (t instanceof RuntimeException r) {
-                throw r;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
-        }
-        FoldedSums all = parts[0];
-        for (int i = 1; i < n; i++) {
-            all.merge(parts[i]);
-        }
-        if (!all.exact()) {
-            return readFolded(new RangeStream(file, 0, size), what, reverse, warn);
-        }
-        return all.toStacks(reverse, warn);
-    }
-
-    /** The offset just after the first '\n' at or after {@code from} (or the end). */
-    private static long lineStart(FileChannel file, long from, long size) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(1 << 16);
-        long pos = from;
-        while (pos < size) {
-            b.clear();
-            int n = file.read(b, pos);
-            if (n <= 0) {
-                break;
-            }
-            for (int i = 0; i < n; i++) {
-                if (b.get(i) == '\n') {
-                    return pos + i + 1;
-                }
-            }
-            pos += n;
-        }
-        return size;
-    }
-
-    /** Bytes [from, to) of a file by positional reads (threads share the channel, not a position). */
-    private static final class RangeStream extends InputStream {
-        private final FileChannel file;
-        private long pos;
-        private final long end;
-
-        RangeStream(FileChannel file, long from, long to) {
-            this.file = file;
-            this.pos = from;
-            this.end = to;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= end) {
-                return -1;
-            }
-            int n = file.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
-            if (n < 0) {
-                return -1;
-            }
-            pos += n;
-            return n;
-        }
-    }
-
-    /** Sums of folded lines per distinct stack (bytes), before and after, as one reader thread sees them. */
+    /** Sums of folded lines per distinct stack (bytes), before and after. */
     private static final class FoldedSums implements ByteLines.Sink {
-        private static final double EXACT_LIMIT = 1L << 53;
         final StackTable table = new StackTable();
         double[] before = new double[1 << 10];
         double[] after = new double[1 << 10];
         long ignored;
         boolean diff;
-        /** Every count an integer and every sum below 2^53: then the order of additions does not matter. */
-        boolean integral = true;
         private final int[] cut = new int[2];
 
         @Override
@@ -207,11 +83,9 @@ public final class FlameStacks {
             double first = 0;
             if (splitCount(b, start, stackEnd, cut)) {
                 first = number(b, cut[1], stackEnd);
-                integral &= integer(b, cut[1], stackEnd);
                 stackEnd = cut[0];
                 diff = true;
             }
-            integral &= integer(b, numStart, end);
             add(table.entry(b, start, stackEnd), first, count);
         }
 
@@ -222,30 +96,6 @@ public final class FlameStacks {
             }
             before[e] += first;
             after[e] += second;
-        }
-
-        /** Adds another range's sums, for the lines after this range's. */
-        void merge(FoldedSums o) {
-            byte[] arena = o.table.arena();
-            for (int e = 0; e < o.table.size(); e++) {
-                int start = o.table.start(e);
-                add(table.entry(arena, start, start + o.table.length(e)), o.before[e], o.after[e]);
-            }
-            ignored += o.ignored;
-            diff |= o.diff;
-            integral &= o.integral;
-        }
-
-        boolean exact() {
-            if (!integral) {
-                return false;
-            }
-            for (int e = 0; e < table.size(); e++) {
-                if (before[e] >= EXACT_LIMIT || after[e] >= EXACT_LIMIT) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         FlameStacks toStacks(boolean reverse, Consumer<String> warn) {
@@ -268,19 +118,6 @@ public final class FlameStacks {
             }
             return s;
         }
-    }
-
-    /** Whether the count b[from, to) is an integer of at most 15 digits (summed exactly). */
-    private static boolean integer(byte[] b, int from, int to) {
-        if (to - from > 15) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            if (b[i] == '.') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@link #splitCount(String, int)} on bytes: fills {stackEnd, numberStart} and says whether it matched. */

@@ -128,59 +128,6 @@ class FoldedBytesTest {
         assertSame(FlameStacks.readFolded(new ByteArrayInputStream(b), "many", false, w -> { }), oracle(b));
     }
 
-    static FlameStacks parallel(Path file, int threads) throws Exception {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            return FlameStacks.readFolded(ch, file.toString(), false, threads, w -> { });
-        }
-    }
-
-    static void assertEqual(FlameStacks a, FlameStacks b) {
-        assertThat(a.size()).isEqualTo(b.size());
-        assertThat(a.differential()).isEqualTo(b.differential());
-        assertThat(a.ignoredLines()).isEqualTo(b.ignoredLines());
-        for (Map.Entry<String, double[]> e : b.asMap().entrySet()) {
-            assertThat(a.asMap().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
-        }
-    }
-
-    /** A file read by ranges in threads sums exactly as one reader: the shared captures repeated to ~20 MB. */
-    @Test
-    void aLargeFileReadInParallelEqualsTheSequentialRead(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Path dir = Fixtures.shared().resolve("conformance/flamegraph/expected");
-        ByteArrayOutputStream one = new ByteArrayOutputStream();
-        try (var list = Files.list(dir)) {
-            for (Path f : list.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
-                one.write(Files.readAllBytes(f));
-            }
-        }
-        byte[] base = one.toByteArray();
-        Path file = tmp.resolve("big.folded");
-        try (var out = Files.newOutputStream(file)) {
-            for (long n = 0; n < (20L << 20); n += base.length) {
-                out.write(base);
-            }
-            out.write("garbage\nlast;line 5".getBytes(StandardCharsets.US_ASCII)); // no final newline
-        }
-        FlameStacks seq;
-        try (InputStream in = Files.newInputStream(file)) {
-            seq = FlameStacks.readFolded(in, "seq", false, w -> { });
-        }
-        for (int threads : new int[] {1, 2, 3}) {
-            assertEqual(parallel(file, threads), seq);
-        }
-        // fractional counts: the order of additions could matter, so the result is the sequential one
-        Path frac = tmp.resolve("frac.folded");
-        StringBuilder t = new StringBuilder();
-        for (int i = 0; i < 600_000; i++) {
-            t.append("a;b").append(i % 7).append(' ').append(i % 3 == 0 ? "0.1" : "0.7").append(i % 11 == 0 ? " 0.3" : "").append('\n');
-        }
-        Files.writeString(frac, t);
-        try (InputStream in = Files.newInputStream(frac)) {
-            seq = FlameStacks.readFolded(in, "seq", false, w -> { });
-        }
-        assertEqual(parallel(frac, 2), seq);
-    }
-
     /**
      * perf script with more distinct frame lines than the frame cache keeps (it starts afresh, memory stays
      * bounded): every sample still folds by the script's rules (comm;function), repeated lines as new ones.
