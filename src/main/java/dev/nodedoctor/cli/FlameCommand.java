@@ -65,7 +65,7 @@ public final class FlameCommand implements Callable<Integer> {
     @Option(names = "--negate", description = "Swap the differential colours.")
     boolean negate;
 
-    @Option(names = "--minwidth", paramLabel = "PX|PCT%", description = "Omit frames narrower than this (default 0.1 pixels; 0.5% for a share).")
+    @Option(names = "--minwidth", paramLabel = "PX|PCT%", description = "Omit frames narrower than this (default 0.1 pixels; 0.5%% for a share).")
     String minWidth = "0.1";
 
     @Option(names = "--countname", description = "What the counts are (default samples).")

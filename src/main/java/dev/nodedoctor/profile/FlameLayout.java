@@ -1,7 +1,6 @@
 package dev.nodedoctor.profile;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +15,6 @@ public final class FlameLayout {
         public double width() {
             return end - start;
         }
-    }
-
-    private record Open(double start, double delta) {
     }
 
     private final List<Frame> frames = new ArrayList<>();
@@ -84,8 +80,9 @@ public final class FlameLayout {
             char x = a.charAt(i);
             char y = b.charAt(i);
             if (x != y) {
-                return CallGraph.compareUtf8(String.valueOf(x), String.valueOf(y)) != 0 && !Character.isSurrogate(x)
-                        && !Character.isSurrogate(y) ? x - y : CallGraph.compareUtf8(a.substring(i), b.substring(i));
+                // outside surrogates, UTF-8 byte order is char order; pairs need the code points compared
+                return !Character.isSurrogate(x) && !Character.isSurrogate(y) ? x - y
+                        : CallGraph.compareUtf8(a.substring(i), b.substring(i));
             }
         }
         if (a.length() == b.length()) {
@@ -94,9 +91,14 @@ public final class FlameLayout {
         return a.length() < b.length() ? ' ' - b.charAt(n) : a.charAt(n) - ' ';
     }
 
+    /**
+     * flamegraph.pl's flow(): the frames still open are exactly the previous stack's, one per depth, so their
+     * start and delta live in arrays indexed by depth (the script keys a hash by "name;depth").
+     */
     private static final class Flow {
         List<String> last = List.of();
-        final Map<String, Open> open = new HashMap<>();
+        double[] openStart = new double[64];
+        double[] openDelta = new double[64];
         final List<Frame> done = new ArrayList<>();
 
         void step(List<String> next, double v, double d) {
@@ -105,13 +107,15 @@ public final class FlameLayout {
                 same++;
             }
             for (int i = last.size() - 1; i >= same; i--) {
-                String key = last.get(i) + ";" + i;
-                Open o = open.remove(key);
-                done.add(new Frame(last.get(i), i, o.start, v, o.delta));
+                done.add(new Frame(last.get(i), i, openStart[i], v, openDelta[i]));
+            }
+            if (next.size() > openStart.length) {
+                openStart = java.util.Arrays.copyOf(openStart, Math.max(next.size(), openStart.length * 2));
+                openDelta = java.util.Arrays.copyOf(openDelta, openStart.length);
             }
             for (int i = same; i < next.size(); i++) {
-                double delta = Double.isNaN(d) ? Double.NaN : (i == next.size() - 1 ? d : 0);
-                open.put(next.get(i) + ";" + i, new Open(v, delta));
+                openStart[i] = v;
+                openDelta[i] = Double.isNaN(d) ? Double.NaN : (i == next.size() - 1 ? d : 0);
             }
             last = next;
         }

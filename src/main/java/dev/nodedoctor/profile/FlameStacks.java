@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,32 +49,118 @@ public final class FlameStacks {
         return stacks;
     }
 
-    /** The stacks from folded lines (UTF-8, as flamegraph.pl reads them); {@code reverse} flips each stack. */
+    /**
+     * The stacks from folded lines (UTF-8, as flamegraph.pl reads them); {@code reverse} flips each stack. Lines
+     * are parsed as bytes and summed per distinct stack's bytes ({@link StackTable}); only the distinct stacks
+     * are decoded to strings at the end, so a million lines over a few thousand stacks make a few thousand
+     * strings. Counts are summed per stack in input order, as the script does.
+     */
     public static FlameStacks readFolded(InputStream in, String what, boolean reverse, Consumer<String> warn)
             throws IOException, ProfileFormatException {
-        FlameStacks s = new FlameStacks();
-        LineReader lines = new LineReader(in, what);
-        for (String line; (line = lines.next(StandardCharsets.UTF_8)) != null; ) {
-            int[] a = splitCount(line, line.length());
-            if (a == null) {
-                s.ignored++;
-                continue;
+        FoldedSums sums = new FoldedSums();
+        ByteLines.forEach(in, what, LineReader.DEFAULT_MAX_LINE, sums);
+        return sums.toStacks(reverse, warn);
+    }
+
+    /** Sums of folded lines per distinct stack (bytes), before and after. */
+    private static final class FoldedSums implements ByteLines.Sink {
+        final StackTable table = new StackTable();
+        double[] before = new double[1 << 10];
+        double[] after = new double[1 << 10];
+        long ignored;
+        boolean diff;
+        private final int[] cut = new int[2];
+
+        @Override
+        public void line(byte[] b, int start, int end) {
+            if (!splitCount(b, start, end, cut)) {
+                ignored++;
+                return;
             }
-            String stack = line.substring(0, a[0]);
-            double count = Double.parseDouble(line.substring(a[1]));
-            int[] b = splitCount(stack, stack.length());
-            if (b != null) {
-                double before = Double.parseDouble(stack.substring(b[1]));
-                stack = stack.substring(0, b[0]);
-                s.addDiff(reverse ? reverse(stack) : stack, before, count);
-            } else {
-                s.add(reverse ? reverse(stack) : stack, count);
+            int stackEnd = cut[0];
+            int numStart = cut[1];
+            double count = number(b, numStart, end);
+            double first = 0;
+            if (splitCount(b, start, stackEnd, cut)) {
+                first = number(b, cut[1], stackEnd);
+                stackEnd = cut[0];
+                diff = true;
+            }
+            add(table.entry(b, start, stackEnd), first, count);
+        }
+
+        private void add(int e, double first, double second) {
+            if (e == before.length) {
+                before = Arrays.copyOf(before, e * 2);
+                after = Arrays.copyOf(after, e * 2);
+            }
+            before[e] += first;
+            after[e] += second;
+        }
+
+        FlameStacks toStacks(boolean reverse, Consumer<String> warn) {
+            FlameStacks s = new FlameStacks();
+            s.ignored = ignored;
+            byte[] arena = table.arena();
+            for (int e = 0; e < table.size(); e++) {
+                String stack = new String(arena, table.start(e), table.length(e), StandardCharsets.UTF_8);
+                if (reverse) {
+                    stack = reverse(stack);
+                }
+                if (diff) {
+                    s.addDiff(stack, before[e], after[e]);
+                } else {
+                    s.add(stack, after[e]);
+                }
+            }
+            if (s.ignored > 0) {
+                warn.accept("Ignored " + s.ignored + " lines with invalid format");
+            }
+            return s;
+        }
+    }
+
+    /** {@link #splitCount(String, int)} on bytes: fills {stackEnd, numberStart} and says whether it matched. */
+    static boolean splitCount(byte[] s, int from, int end, int[] out) {
+        int j = end;
+        while (j > from && s[j - 1] >= '0' && s[j - 1] <= '9') {
+            j--;
+        }
+        int numStart = j;
+        if (j > from && s[j - 1] == '.') {
+            int k = j - 1;
+            int m = k;
+            while (m > from && s[m - 1] >= '0' && s[m - 1] <= '9') {
+                m--;
+            }
+            if (m < k) {
+                numStart = m;
+            } else if (j == end) {
+                return false;
             }
         }
-        if (s.ignored > 0) {
-            warn.accept("Ignored " + s.ignored + " lines with invalid format");
+        if (numStart == end || numStart == from || !isBlank((char) s[numStart - 1])) {
+            return false;
         }
-        return s;
+        out[0] = numStart - 1;
+        out[1] = numStart;
+        return true;
+    }
+
+    /** The count {@code digits[.digits]} in b[from, to): exact for integers below 2^53, else Java's parser. */
+    private static double number(byte[] b, int from, int to) {
+        if (to - from <= 15) {
+            long v = 0;
+            int i = from;
+            while (i < to && b[i] != '.') {
+                v = v * 10 + (b[i] - '0');
+                i++;
+            }
+            if (i == to) {
+                return v;
+            }
+        }
+        return Double.parseDouble(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
     }
 
     /** Merges two profiles into a differential one (what difffolded.pl does): before and after per stack. */

@@ -248,14 +248,49 @@ public final class FlameSvg {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "0";
         }
+        if (decimals >= 0 && decimals <= 3) {
+            // Fast exact path: v·10^d rounds to the nearest integer the same way as the exact binary value
+            // whenever it lies clearly away from a half (further than the product's rounding error).
+            double s = v * POW10[decimals];
+            if (Math.abs(s) < 1e15) {
+                double fl = Math.floor(s);
+                if (Math.abs(s - fl - 0.5) > 4 * Math.ulp(s)) {
+                    return scaled(Math.round(s), decimals);
+                }
+            }
+        }
         String s = new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
         return s.equals("-0") || s.startsWith("-0.") && s.matches("-0\\.0*") ? s.substring(1) : s;
+    }
+
+    private static final double[] POW10 = {1, 10, 100, 1000};
+
+    /** {@code r / 10^decimals} printed with exactly {@code decimals} decimals; no "-0". */
+    private static String scaled(long r, int decimals) {
+        String digits = Long.toString(Math.abs(r));
+        if (decimals == 0) {
+            return r < 0 ? "-" + digits : digits;
+        }
+        StringBuilder b = new StringBuilder(digits.length() + 3);
+        if (r < 0) {
+            b.append('-');
+        }
+        for (int pad = decimals + 1 - digits.length(); pad > 0; pad--) {
+            b.append('0');
+        }
+        b.append(digits);
+        b.insert(b.length() - decimals, '.');
+        return b.toString();
     }
 
     /** A number as Perl prints it (%.15g): 85, 95.5. */
     static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
+        }
+        if (v * 2 == Math.rint(v * 2) && Math.abs(v) < 1e14) { // exactly k + 0.5: the frames' text rows
+            long twice = (long) (v * 2);
+            return (twice < 0 ? "-" : "") + Math.abs(twice) / 2 + ".5";
         }
         String s = String.format(Locale.ROOT, "%.15g", v);
         if (s.contains("e")) {

@@ -2,7 +2,9 @@ package dev.nodedoctor.profile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -32,10 +34,26 @@ public final class PerfCollapse {
     private static final Pattern OFFSET = Pattern.compile("\\+0x[\\da-f]+$", Pattern.UNIX_LINES);
     private static final Pattern JIT_MOD = Pattern.compile("/tmp/perf-\\d+\\.map", Pattern.UNIX_LINES);
 
+    /** frame()'s answer for a line the frame regex does not match (compared by identity). */
+    private static final String UNRECOGNISED = new String("unrecognised");
+    private static final byte[] UNRECOGNISED_BYTES = new byte[0];
+    private static final byte[] SKIP = new byte[0];
+    /** Bytes of distinct frame lines kept parsed (both caches) before they start afresh: bounded memory. */
+    static final int FRAME_CACHE_BYTES = 8 << 20;
+
     private final Options options;
     private final Consumer<String> warn;
-    private final FoldedStacks out = new FoldedStacks();
-    private final List<String> stack = new ArrayList<>();
+    private final StackTable stacks = new StackTable();
+    private long[] counts = new long[1 << 10];
+    private StackTable javaFrames = new StackTable();
+    private StackTable otherFrames = new StackTable();
+    private byte[][] javaNames = new byte[1 << 10][];
+    private byte[][] otherNames = new byte[1 << 10][];
+    private byte[][] frames = new byte[64][];
+    private int depth;
+    private byte[] key = new byte[1 << 12];
+    private byte[] pnameBytes;
+    private boolean pnameIsJava;
     private String pname;
     private long period;
     private String eventFilter;
@@ -53,42 +71,128 @@ public final class PerfCollapse {
     public static FoldedStacks collapse(InputStream in, String what, Options options, Consumer<String> warn)
             throws IOException, ProfileFormatException {
         PerfCollapse c = new PerfCollapse(options, warn);
-        LineReader lines = new LineReader(in, what);
-        for (String line; (line = lines.next()) != null; ) {
-            c.line(line);
-        }
+        ByteLines.forEach(in, what, LineReader.DEFAULT_MAX_LINE, c::line);
         if (c.unrecognised > 20) {
             warn.accept("... " + (c.unrecognised - 20) + " more unrecognized lines");
         }
-        return c.out;
+        FoldedStacks out = new FoldedStacks();
+        byte[] arena = c.stacks.arena();
+        for (int e = 0; e < c.stacks.size(); e++) {
+            out.add(new String(arena, c.stacks.start(e), c.stacks.length(e), StandardCharsets.ISO_8859_1), c.counts[e]);
+        }
+        return out;
     }
 
+    /**
+     * One line as bytes. Frame lines (indented) repeat a lot — the same function at the same address in many
+     * samples — so each distinct line is parsed once (by {@link #frame(String)}, the script's rules) and its
+     * folded name looked up by the line's bytes after that; the sample's stack is assembled as bytes and summed
+     * by its bytes. Record lines, comments and odd lines take the string path as before.
+     */
+    private void line(byte[] b, int start, int end) throws ProfileFormatException {
+        if (start == end) {
+            endSample();
+            return;
+        }
+        byte first = b[start];
+        if (first == '#') {
+            return;
+        }
+        if (!isSpace((char) first)) {
+            line(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        if (pname == null) {
+            return;
+        }
+        StackTable cache = pnameIsJava ? javaFrames : otherFrames;
+        int e = cache.entry(b, start, end);
+        byte[][] names = pnameIsJava ? javaNames : otherNames;
+        if (e == names.length) {
+            names = Arrays.copyOf(names, e * 2);
+            if (pnameIsJava) {
+                javaNames = names;
+            } else {
+                otherNames = names;
+            }
+        }
+        byte[] name = names[e];
+        if (name == null) {
+            String group = frame(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+            name = group == null ? SKIP : group == UNRECOGNISED ? UNRECOGNISED_BYTES
+                    : group.getBytes(StandardCharsets.ISO_8859_1);
+            names[e] = name;
+        } else if (name == UNRECOGNISED_BYTES) {
+            unrecognised(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+        }
+        if (name != SKIP && name != UNRECOGNISED_BYTES) {
+            push(name);
+        }
+        if (javaFrames.bytes() + otherFrames.bytes() > FRAME_CACHE_BYTES) {
+            // bounded memory on inputs with endless distinct frames: start the cache afresh
+            javaFrames = new StackTable();
+            otherFrames = new StackTable();
+            javaNames = new byte[1 << 10][];
+            otherNames = new byte[1 << 10][];
+        }
+    }
+
+    private void push(byte[] name) {
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+        }
+        frames[depth++] = name;
+    }
+
+    /** The blank line after a sample: its stack, root first, summed by its bytes. */
+    private void endSample() throws ProfileFormatException {
+        if (pname == null) {
+            return;
+        }
+        int len = pnameBytes.length;
+        for (int i = 0; i < depth; i++) {
+            len += 1 + frames[i].length;
+        }
+        if (len > key.length) {
+            key = new byte[Math.max(len, key.length * 2)];
+        }
+        System.arraycopy(pnameBytes, 0, key, 0, pnameBytes.length);
+        int at = pnameBytes.length;
+        for (int i = depth - 1; i >= 0; i--) {
+            key[at++] = ';';
+            System.arraycopy(frames[i], 0, key, at, frames[i].length);
+            at += frames[i].length;
+        }
+        int e = stacks.entry(key, 0, at);
+        if (e == counts.length) {
+            counts = Arrays.copyOf(counts, e * 2);
+        }
+        try {
+            counts[e] = Math.addExact(counts[e], period);
+        } catch (ArithmeticException x) {
+            throw new ProfileFormatException("sample counts add up to more than 2^63; the input's counts are corrupt");
+        }
+        depth = 0;
+        pname = null;
+    }
+
+    /** A line that is not indented (nor empty, nor a comment): a record line, else a frame for the regex. */
     private void line(String line) throws ProfileFormatException {
-        if (line.startsWith("#")) {
+        Matcher m = RECORD.matcher(line);
+        if (m.find()) {
+            record(line, m);
             return;
         }
-        if (line.isEmpty()) {
-            if (pname == null) {
-                return;
-            }
-            StringBuilder b = new StringBuilder(pname);
-            for (int i = stack.size() - 1; i >= 0; i--) {
-                b.append(';').append(stack.get(i));
-            }
-            out.add(b.toString(), period);
-            stack.clear();
-            pname = null;
+        if (pname == null) {
             return;
         }
-        char first = line.charAt(0);
-        if (!isSpace(first)) {
-            Matcher m = RECORD.matcher(line);
-            if (m.find()) {
-                record(line, m);
-                return;
-            }
+        String group = frame(line);
+        if (group == UNRECOGNISED) {
+            return;
         }
-        frame(line);
+        if (group != null) {
+            push(group.getBytes(StandardCharsets.ISO_8859_1));
+        }
     }
 
     private void record(String line, Matcher m) throws ProfileFormatException {
@@ -125,6 +229,8 @@ public final class PerfCollapse {
             name = comm;
         }
         pname = name.replace(' ', '_');
+        pnameBytes = pname.getBytes(StandardCharsets.ISO_8859_1);
+        pnameIsJava = pname.startsWith("java");
     }
 
     /** Perl's "not $period" is true for "0" only among digit strings (and "" handled above). */
@@ -140,10 +246,12 @@ public final class PerfCollapse {
         }
     }
 
-    private void frame(String line) {
-        if (pname == null) {
-            return;
-        }
+    /**
+     * The folded name(s) of one frame line — inlined frames joined with ';' — or null when the script skips the
+     * line, or {@link #UNRECOGNISED} (warned about). Depends only on the line, the options and whether the
+     * process name starts with "java" (Java's 'L' prefixes), which is what the frame caches are keyed by.
+     */
+    private String frame(String line) {
         String pc;
         String rawfunc;
         String mod;
@@ -155,11 +263,8 @@ public final class PerfCollapse {
         } else {
             Matcher m = FRAME.matcher(line);
             if (!m.find()) {
-                unrecognised++;
-                if (unrecognised <= 20) {
-                    warn.accept("Unrecognized line: " + line);
-                }
-                return;
+                unrecognised(line);
+                return UNRECOGNISED;
             }
             pc = m.group(1);
             rawfunc = m.group(2);
@@ -167,7 +272,7 @@ public final class PerfCollapse {
         }
         rawfunc = stripOffset(rawfunc);
         if (rawfunc.startsWith("(")) {
-            return;
+            return null;
         }
         String[] parts = splitArrows(rawfunc);
         int n = parts.length;
@@ -202,8 +307,13 @@ public final class PerfCollapse {
             }
             group.append(func);
         }
-        if (n > 0) {
-            stack.add(group.toString());
+        return n > 0 ? group.toString() : null;
+    }
+
+    private void unrecognised(String line) {
+        unrecognised++;
+        if (unrecognised <= 20) {
+            warn.accept("Unrecognized line: " + line);
         }
     }
 
@@ -215,7 +325,7 @@ public final class PerfCollapse {
         if (f.indexOf('"') >= 0 || f.indexOf('\'') >= 0) {
             f = f.replace("\"", "").replace("'", "");
         }
-        if (pname.startsWith("java") && f.startsWith("L") && f.indexOf('/') >= 0) {
+        if (pnameIsJava && f.startsWith("L") && f.indexOf('/') >= 0) {
             f = f.substring(1);
         }
         return f;

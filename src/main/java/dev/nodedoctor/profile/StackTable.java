@@ -1,0 +1,125 @@
+package dev.nodedoctor.profile;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Numbers distinct byte strings (stacks, frame lines) 0, 1, 2, … in the order first seen: a key is hashed and
+ * compared where it lies in the read buffer, and copied (into one arena) only the first time it is seen. Memory
+ * follows the number and size of distinct keys, never the input; no object per lookup. Callers keep their values
+ * in arrays indexed by the entry number.
+ */
+final class StackTable {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private byte[] arena = new byte[1 << 16];
+    private int arenaLen;
+    private int[] slots = new int[1 << 12]; // entry index + 1, 0 = free
+    private int[] hashes = new int[1 << 10];
+    private int[] starts = new int[1 << 10];
+    private int[] lengths = new int[1 << 10];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    /** The entry number of {@code b[start, end)}; a new key gets the next number ({@link #size()} before). */
+    int entry(byte[] b, int start, int end) {
+        int h = hash(b, start, end);
+        int mask = slots.length - 1;
+        int i = h & mask;
+        while (true) {
+            int e = slots[i] - 1;
+            if (e < 0) {
+                return insert(i, h, b, start, end);
+            }
+            if (hashes[e] == h && lengths[e] == end - start
+                    && Arrays.equals(arena, starts[e], starts[e] + lengths[e], b, start, end)) {
+                return e;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /** Bytes held by the keys: callers that cache (not sum) may start afresh past a budget. */
+    int bytes() {
+        return arenaLen;
+    }
+
+    byte[] arena() {
+        return arena;
+    }
+
+    int start(int entry) {
+        return starts[entry];
+    }
+
+    int length(int entry) {
+        return lengths[entry];
+    }
+
+    private int insert(int slot, int h, byte[] b, int start, int end) {
+        int n = end - start;
+        if (arenaLen + n > arena.length) {
+            long want = Math.max((long) arena.length * 2, (long) arenaLen + n);
+            if (want > Integer.MAX_VALUE - 16) {
+                want = Integer.MAX_VALUE - 16;
+                if (arenaLen + (long) n > want) {
+                    throw new IllegalStateException("more than 2 GiB of distinct stacks");
+                }
+            }
+            arena = Arrays.copyOf(arena, (int) want);
+        }
+        System.arraycopy(b, start, arena, arenaLen, n);
+        if (size == hashes.length) {
+            int cap = size * 2;
+            hashes = Arrays.copyOf(hashes, cap);
+            starts = Arrays.copyOf(starts, cap);
+            lengths = Arrays.copyOf(lengths, cap);
+        }
+        int e = size++;
+        hashes[e] = h;
+        starts[e] = arenaLen;
+        lengths[e] = n;
+        arenaLen += n;
+        slots[slot] = e + 1;
+        if (size * 2 > slots.length) {
+            rehash();
+        }
+        return e;
+    }
+
+    private void rehash() {
+        int[] s = new int[slots.length * 2];
+        int mask = s.length - 1;
+        for (int e = 0; e < size; e++) {
+            int i = hashes[e] & mask;
+            while (s[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            s[i] = e + 1;
+        }
+        slots = s;
+    }
+
+    /** A fast 64-bit multiply-mix over 8 bytes at a time, folded to 32 bits. */
+    static int hash(byte[] b, int start, int end) {
+        long h = 0x9E3779B97F4A7C15L ^ (end - start);
+        int i = start;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xBF58476D1CE4E5B9L, 31);
+        }
+        long tail = 0;
+        for (int k = 0; i < end; i++, k += 8) {
+            tail |= (b[i] & 0xffL) << k;
+        }
+        h = (h ^ tail) * 0x94D049BB133111EBL;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+}
