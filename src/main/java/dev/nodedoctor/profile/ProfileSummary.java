@@ -48,6 +48,13 @@ public record ProfileSummary(String source, boolean cpu, boolean heap, long tota
     static final Pattern CGROUP = Pattern.compile("(?i)(cadvisor.*housekeeping|cgroups?.*\\.GetStats|memory\\.stat"
             + "|MemoryGroup\\)\\.GetStats|getMemoryData|setMemoryStats|statMemory|cgroups.*ParseKeyValue)");
 
+    private static final int IS_GC = 1;
+    private static final int READS_CGROUPS = 2;
+
+    private static int kind(String function) {
+        return (GC.matcher(function).matches() ? IS_GC : 0) | (CGROUP.matcher(function).find() ? READS_CGROUPS : 0);
+    }
+
     public static ProfileSummary of(PprofProfile p, String source) {
         List<String> types = p.sampleTypes().stream().map(PprofProfile.ValueType::type).toList();
         boolean heap = types.contains("alloc_objects") && types.contains("alloc_space");
@@ -62,6 +69,8 @@ public record ProfileSummary(String source, boolean cpu, boolean heap, long tota
         long cg = 0;
         Map<String, Long> gcCum = new HashMap<>();
         Map<String, Long> cgStacks = new HashMap<>();
+        // each distinct function is matched once: a profile repeats its ~10^4 names in ~10^5-10^6 frames
+        Map<String, Integer> kinds = new HashMap<>();
         for (PprofProfile.Sample s : p.samples()) {
             long v = Math.abs(s.values()[si]);
             total += v;
@@ -70,13 +79,14 @@ public record ProfileSummary(String source, boolean cpu, boolean heap, long tota
             boolean inCg = false;
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (String n : names) {
-                if (GC.matcher(n).matches()) {
+                int kind = kinds.computeIfAbsent(n, ProfileSummary::kind);
+                if ((kind & IS_GC) != 0) {
                     inGc = true;
                     if (seen.add(n)) {
                         gcCum.merge(n, v, Long::sum);
                     }
                 }
-                if (!inCg && CGROUP.matcher(n).find()) {
+                if ((kind & READS_CGROUPS) != 0) {
                     inCg = true;
                 }
             }
