@@ -191,6 +191,12 @@ public final class MemoryReader {
      */
     public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors, List<ReadTiming> statReads,
                                              Consumer<String> remarks) {
+        return readAll(errors, statReads, remarks, true);
+    }
+
+    /** As {@link #readAll(Consumer, List, Consumer)}; {@code stat} false reads no memory.stat at all. */
+    public Map<String, CgroupMemory> readAll(Consumer<KernelFileException> errors, List<ReadTiming> statReads,
+                                             Consumer<String> remarks, boolean stat) {
         List<String> paths;
         try {
             paths = walk();
@@ -200,14 +206,14 @@ public final class MemoryReader {
         }
         Map<String, CgroupMemory> out = new LinkedHashMap<>();
         long statNanos = 0;
-        boolean withStat = true;
+        boolean withStat = stat;
         int skipped = 0;
         for (int from = 0; from < paths.size(); from += BATCH) {
             List<PendingMemory> pending = new ArrayList<>(BATCH);
             for (String p : paths.subList(from, Math.min(paths.size(), from + BATCH))) {
                 pending.add(new PendingMemory(p, withStat));
             }
-            if (!withStat) {
+            if (!withStat && stat) {
                 skipped += pending.size();
             }
             for (PendingMemory p : pending) {

@@ -100,7 +100,8 @@ public final class Investigation {
             HiccupMeter meter = files.isLive() ? HiccupMeter.start(HiccupMeter.DEFAULT_INTERVAL) : null;
             Part<NetSnmp> tcpBefore = tcpCounters(files);
             try {
-                first = sampler.snapshot();
+                // memory is judged at the end of the window: the first snapshot skips the memory.stat reads
+                first = sampler.snapshot(!files.isLive() || window.isZero());
                 if (files.isLive() && !window.isZero()) {
                     // the window is spent watching who holds cgroup files open: the periodic stat reader
                     readers = Part.of(CgroupFileReaders.sample(files, CgroupFileReaders.mountPrefixes(layout), first,

@@ -102,6 +102,15 @@ public final class Sampler {
     }
 
     public Snapshot snapshot() {
+        return snapshot(true);
+    }
+
+    /**
+     * @param memoryStat false: leave out every cgroup's memory.stat (usage, limits and events are still read).
+     *                   `diagnose` judges memory at the end of its window; the snapshot at its start needs only
+     *                   the counters, and on a sick node each memory.stat read is the expensive thing.
+     */
+    public Snapshot snapshot(boolean memoryStat) {
         Notes notes = new Notes();
         long t0 = System.nanoTime();
         Instant now = Instant.now();
@@ -166,7 +175,7 @@ public final class Sampler {
         if (options.memory()) {
             List<ReadTiming> statReads = new ArrayList<>();
             Map<String, CgroupMemory> memcgs = memoryReader.available()
-                    ? memoryReader.readAll(notes::add, statReads, notes::add) : Map.of();
+                    ? memoryReader.readAll(notes::add, statReads, notes::add, memoryStat) : Map.of();
             // slabinfo is root-only: without it the dying-cgroup check still works, so no note for that
             SlabInfo slabs = slab.getOrNull(e -> {
                 if (e.kind() != KernelFileException.Kind.PERMISSION && e.kind() != KernelFileException.Kind.MISSING) {
