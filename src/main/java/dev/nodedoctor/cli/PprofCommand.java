@@ -54,7 +54,7 @@ public final class PprofCommand implements Runnable {
     }
 
     @Command(name = "top", mixinStandardHelpOptions = true,
-            description = "The functions with the most samples: flat, flat%, sum%, cum, cum% as `go tool pprof -top`.")
+            description = "The functions with the most samples: flat, flat%%, sum%%, cum, cum%% as `go tool pprof -top`.")
     static final class Top implements Callable<Integer> {
         @Parameters(paramLabel = "PROFILE", description = "profile.proto file (gzipped or plain), - for stdin, or "
                 + "an http(s) URL such as http://host:6060/debug/pprof/heap")

@@ -21,6 +21,8 @@ final class ByteLines {
     }
 
     static final int BLOCK = 1 << 20;
+    /** Longest line accepted (16 MiB): a line longer than this is corrupt input, not a stack. */
+    static final int DEFAULT_MAX_LINE = 16 << 20;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ByteLines() {

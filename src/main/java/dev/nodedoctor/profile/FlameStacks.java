@@ -58,7 +58,7 @@ public final class FlameStacks {
     public static FlameStacks readFolded(InputStream in, String what, boolean reverse, Consumer<String> warn)
             throws IOException, ProfileFormatException {
         FoldedSums sums = new FoldedSums();
-        ByteLines.forEach(in, what, LineReader.DEFAULT_MAX_LINE, sums);
+        ByteLines.forEach(in, what, ByteLines.DEFAULT_MAX_LINE, sums);
         return sums.toStacks(reverse, warn);
     }
 

@@ -71,7 +71,7 @@ public final class PerfCollapse {
     public static FoldedStacks collapse(InputStream in, String what, Options options, Consumer<String> warn)
             throws IOException, ProfileFormatException {
         PerfCollapse c = new PerfCollapse(options, warn);
-        ByteLines.forEach(in, what, LineReader.DEFAULT_MAX_LINE, c::line);
+        ByteLines.forEach(in, what, ByteLines.DEFAULT_MAX_LINE, c::line);
         if (c.unrecognised > 20) {
             warn.accept("... " + (c.unrecognised - 20) + " more unrecognized lines");
         }
