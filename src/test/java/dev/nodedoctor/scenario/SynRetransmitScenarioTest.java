@@ -64,10 +64,14 @@ class SynRetransmitScenarioTest {
         // every connect in the ~k s mode took k SYN retries: the kernel counted at least those for us
         long synRetrans = tcp.get("counters").get("synRetrans").asLong();
         assertThat(synRetrans).isGreaterThanOrEqualTo(tcp.get("retriesSeen").asLong());
+        // when the k-th retry goes out (ip-sysctl.rst, tcp_syn_linear_timeouts = 4 on this kernel: four 1 s
+        // timeouts, then doubling): 1, 2, 3, 4, 5, 7, 11 s; a rare connect that lost five SYNs lands at 7 s
+        double[] retryAt = {1, 2, 3, 4, 5, 7, 11};
         for (JsonNode m : tcp.get("modes")) {
-            if (m.get("retries").asInt() > 0) {
+            int retries = m.get("retries").asInt();
+            if (retries > 0 && retries <= retryAt.length) {
                 assertThat(m.get("medianMillis").asDouble() / 1000).as(m.get("mode").asText())
-                        .isBetween(m.get("retries").asInt() * 1.0, m.get("retries").asInt() * 1.0 + 0.3);
+                        .isBetween(retryAt[retries - 1], retryAt[retries - 1] + 0.3);
             }
         }
         JsonNode finding = new ObjectMapper().readTree(run.out()).get("findings").get(0);
