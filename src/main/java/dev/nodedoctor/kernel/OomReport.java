@@ -1,5 +1,7 @@
 package dev.nodedoctor.kernel;
 
+import dev.nodedoctor.cgroup.CgroupPaths;
+
 import java.util.List;
 import java.util.Map;
 
@@ -179,17 +181,12 @@ public record OomReport(boolean complete, List<String> problems, KernelLogLine s
         }
         String root = memcgStats.get(0).cgroup();
         for (MemcgStats block : memcgStats.subList(1, memcgStats.size())) {
-            if (!below(block.cgroup(), root)) {
+            if (!CgroupPaths.isBelow(block.cgroup(), root)) {
                 continue;
             }
             block.bytes().forEach((k, v) -> out.merge(k, v, Long::sum));
         }
         return out;
-    }
-
-    private static boolean below(String cgroup, String root) {
-        return root != null && cgroup != null
-                && (root.equals("/") ? cgroup.startsWith("/") : cgroup.startsWith(root + "/"));
     }
 
     /** The victim's row in the task table, or null. */
