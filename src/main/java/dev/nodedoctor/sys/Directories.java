@@ -59,24 +59,19 @@ final class Directories {
 
     static List<String> linkTargets(Path dir, String path, List<String> prefixes) throws KernelFileException {
         List<String> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(entry).toString();
-                } catch (IOException | UnsupportedOperationException e) {
-                    continue; // closed since the listing, or not a link
-                }
-                for (String prefix : prefixes) {
-                    if (target.startsWith(prefix)) {
-                        found.add(target);
-                        break;
-                    }
+        for (String name : list(dir, path, false, null)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(dir.resolve(name)).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                continue; // closed since the listing, or not a link
+            }
+            for (String prefix : prefixes) {
+                if (target.startsWith(prefix)) {
+                    found.add(target);
+                    break;
                 }
             }
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            IOException io = e instanceof IOException ? (IOException) e : ((java.nio.file.DirectoryIteratorException) e).getCause();
-            throw KernelFileException.of(io, path);
         }
         return Collections.unmodifiableList(found);
     }

@@ -53,7 +53,7 @@ public final class DropCaches {
             if (cause instanceof AccessDeniedException) {
                 throw new KernelFileException(KernelFileException.Kind.PERMISSION, FILE, "run as root");
             }
-            throw KernelFiles.translate(cause instanceof IOException io ? io : new IOException(cause), FILE);
+            throw KernelFileException.of(cause instanceof IOException io ? io : new IOException(cause), FILE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KernelFileException(KernelFileException.Kind.IO, FILE, "interrupted");

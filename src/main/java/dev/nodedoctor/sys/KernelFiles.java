@@ -556,7 +556,7 @@ public final class KernelFiles implements AutoCloseable {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 return readFrom(ch, path, false);
             } catch (IOException e) {
-                throw translate(e, path);
+                throw KernelFileException.of(e, path);
             }
         }
 
@@ -588,7 +588,7 @@ public final class KernelFiles implements AutoCloseable {
                 return n;
             } catch (IOException e) {
                 closeQuietly(ch);
-                throw translate(e, path);
+                throw KernelFileException.of(e, path);
             } catch (KernelFileException e) {
                 closeQuietly(ch);
                 throw e;
@@ -669,7 +669,7 @@ public final class KernelFiles implements AutoCloseable {
                 }
                 throw new KernelFileException(KernelFileException.Kind.IO, r.path, "interrupted");
             } catch (IOException e) {
-                throw translate(e, r.path);
+                throw KernelFileException.of(e, r.path);
             } finally {
                 ReadRecorder rec = recorder;
                 if (rec != null && n > 0) {
@@ -716,10 +716,5 @@ public final class KernelFiles implements AutoCloseable {
                 // closing a procfs descriptor cannot lose data
             }
         }
-    }
-
-    /** See {@link KernelFileException#of(IOException, String)}. */
-    static KernelFileException translate(IOException e, String path) {
-        return KernelFileException.of(e, path);
     }
 }

@@ -191,11 +191,11 @@ class KernelFilesTest {
 
     @Test
     void translatesErrnoTextsToKinds() {
-        assertThat(KernelFiles.translate(new java.nio.file.AccessDeniedException("/x"), "/x").kind())
+        assertThat(KernelFileException.of(new java.nio.file.AccessDeniedException("/x"), "/x").kind())
                 .isEqualTo(KernelFileException.Kind.PERMISSION);
-        assertThat(KernelFiles.translate(new IOException("No such process"), "/proc/1/stat").kind())
+        assertThat(KernelFileException.of(new IOException("No such process"), "/proc/1/stat").kind())
                 .isEqualTo(KernelFileException.Kind.MISSING);
-        assertThat(KernelFiles.translate(new IOException("Input/output error"), "/x").kind())
+        assertThat(KernelFileException.of(new IOException("Input/output error"), "/x").kind())
                 .isEqualTo(KernelFileException.Kind.IO);
     }
 }
