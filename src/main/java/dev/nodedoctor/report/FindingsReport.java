@@ -33,10 +33,11 @@ public final class FindingsReport {
         if (findings.isEmpty()) {
             out.println("No findings: nothing matched a known CPU problem in this window.");
         }
-        for (List<String> chain : CausalLinks.chains(findings)) {
+        List<List<String>> chains = CausalLinks.chains(findings);
+        for (List<String> chain : chains) {
             out.println("chain (root cause first): " + String.join(" → ", chain));
         }
-        if (!CausalLinks.chains(findings).isEmpty()) {
+        if (!chains.isEmpty()) {
             out.println();
         }
         for (int i = 0; i < findings.size(); i++) {

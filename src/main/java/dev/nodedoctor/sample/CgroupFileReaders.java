@@ -4,6 +4,7 @@ import dev.nodedoctor.cgroup.CgroupLayout;
 import dev.nodedoctor.host.ProcessStat;
 import dev.nodedoctor.sys.KernelFileException;
 import dev.nodedoctor.sys.KernelFiles;
+import dev.nodedoctor.sys.Pending;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ public final class CgroupFileReaders {
      * read of every /proc/PID/stat; processes that exited or were replaced are left out.
      */
     static Map<Integer, Long> systemTicksSince(KernelFiles files, Snapshot snapshot) {
-        Map<Integer, dev.nodedoctor.sys.Pending<ProcessStat>> pending = new HashMap<>();
+        Map<Integer, Pending<ProcessStat>> pending = new HashMap<>();
         for (ProcessSample p : snapshot.processes().values()) {
             pending.put(p.pid(), files.submit("/proc/" + p.pid() + "/stat", ProcessStat.PARSER));
         }
@@ -179,13 +180,13 @@ public final class CgroupFileReaders {
 
     /** The directories under which a descriptor counts as "a cgroup file": every cgroup mount of the layout. */
     public static List<String> mountPrefixes(CgroupLayout layout) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String m : layout.v1Mounts().values()) {
-            out.add(m.endsWith("/") ? m : m + "/");
-        }
+        Set<String> mounts = new LinkedHashSet<>(layout.v1Mounts().values());
         if (layout.unifiedMount() != null) {
-            String u = layout.unifiedMount();
-            out.add(u.endsWith("/") ? u : u + "/");
+            mounts.add(layout.unifiedMount());
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String m : mounts) {
+            out.add(m.endsWith("/") ? m : m + "/");
         }
         return List.copyOf(out);
     }
@@ -212,7 +213,7 @@ public final class CgroupFileReaders {
             long roundStart = System.nanoTime();
             // a process that used no CPU since the last round cannot have been reading: one read of its stat
             // spares the scan of its descriptors (the costly part) — most rounds for an agent that reads in bursts
-            Map<Integer, dev.nodedoctor.sys.Pending<ProcessStat>> stats = new HashMap<>();
+            Map<Integer, Pending<ProcessStat>> stats = new HashMap<>();
             for (Integer pid : candidates.keySet()) {
                 if (!gone.contains(pid)) {
                     stats.put(pid, files.submit("/proc/" + pid + "/stat", ProcessStat.PARSER));
@@ -273,17 +274,13 @@ public final class CgroupFileReaders {
             long spent = System.nanoTime() - roundStart;
             long stretch = rounds <= 2 ? 0 : Math.min((long) (spent / COST_SHARE), 10 * period.toNanos());
             long next = roundStart + Math.max(period.toNanos(), stretch);
-            if (next >= end) {
-                // no further round fits: the window still lasts its full length (rates are computed over it)
-                long rest = end - System.nanoTime();
-                if (rest > 0) {
-                    Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
-                }
-                break;
-            }
-            long sleep = next - System.nanoTime();
+            // when no further round fits, the window still lasts its full length (rates are computed over it)
+            long sleep = Math.min(next, end) - System.nanoTime();
             if (sleep > 0) {
                 Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            }
+            if (next >= end) {
+                break;
             }
         }
         if (denied > 0) {
