@@ -1,15 +1,16 @@
 package dev.nodedoctor.kube;
 
+import dev.nodedoctor.testkit.Fixtures;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real cgroup v2 capture in shared/fixtures/cgroup2-debian-6.1 (see its README.md for what ran there).
- * The build passes the shared directory as the system property {@code nodedoctor.shared}.
+ * Found through {@link Fixtures#v2Root()} (skipped when ../shared is not beside the checkout).
  */
 final class Cgroup2Fixture {
 
@@ -17,9 +18,7 @@ final class Cgroup2Fixture {
     }
 
     static Path root() {
-        Path root = Path.of(System.getProperty("nodedoctor.shared", "../shared"), "fixtures", "cgroup2-debian-6.1", "root");
-        assumeTrue(Files.isDirectory(root), "the cgroup2-debian-6.1 fixture is not at " + root.toAbsolutePath());
-        return root;
+        return Fixtures.v2Root();
     }
 
     static Path cgroupRoot() {
