@@ -1,6 +1,7 @@
 package dev.nodedoctor.cli;
 
 import dev.nodedoctor.profile.FoldedStacks;
+import dev.nodedoctor.profile.ParallelCollapse;
 import dev.nodedoctor.profile.PerfCollapse;
 import dev.nodedoctor.profile.ProfileFormatException;
 import picocli.CommandLine;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** `nodedoctor collapse`: perf script output → folded stacks, as stackcollapse-perf.pl. */
 @Command(name = "collapse", mixinStandardHelpOptions = true,
@@ -46,8 +49,13 @@ public final class CollapseCommand implements Callable<Integer> {
             description = "Keep samples of this event (default: the first event type in the input).")
     String eventFilter;
 
+    @Option(names = {"-j", "--threads"}, paramLabel = "N",
+            description = "Threads for a large plain file (default: the CPUs this process may use, at most 4; "
+                    + "1 for one pass). The output is the same.")
+    Integer threads;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the folded stacks here (default: stdout).")
-    java.nio.file.Path output;
+    Path output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,12 +64,24 @@ public final class CollapseCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PerfCollapse.Options o = new PerfCollapse.Options(pid, tid, kernel || all, jit || all, addrs, eventFilter);
         PrintWriter err = spec.commandLine().getErr();
+        if (threads != null && threads < 1) {
+            throw new UserError(ExitCode.USAGE, "--threads must be at least 1");
+        }
+        int n = threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors());
+        Consumer<String> warn = w -> {
+            err.println("nodedoctor: " + w);
+            err.flush();
+        };
         FoldedStacks folded;
-        try (InputStream in = StackInput.open(source)) {
-            folded = PerfCollapse.collapse(in, source, o, w -> {
-                err.println("nodedoctor: " + w);
-                err.flush();
-            });
+        try {
+            Path plain = StackInput.plainFile(source);
+            if (plain != null) {
+                folded = ParallelCollapse.collapse(plain, source, o, n, warn);
+            } else {
+                try (InputStream in = StackInput.open(source)) {
+                    folded = PerfCollapse.collapse(in, source, o, warn);
+                }
+            }
         } catch (ProfileFormatException e) {
             throw new UserError(ExitCode.BAD_INPUT, e.getMessage());
         }

@@ -42,6 +42,23 @@ final class StackInput {
         return in;
     }
 
+    /**
+     * The file {@code source} names when it is a regular file not compressed with gzip (one that can be read in
+     * parts, by position), else null: stdin, pipes, gzip and anything odd go through {@link #open}.
+     */
+    static Path plainFile(String source) throws IOException {
+        if (source == null || source.equals("-")) {
+            return null;
+        }
+        Path p = Path.of(source);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            return null; // open() gives the error
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            return in.read() == 0x1f && in.read() == 0x8b ? null : p;
+        }
+    }
+
     /** A file, or stdout (not closed) when {@code file} is null or "-". */
     static OutputStream output(Path file) throws IOException {
         if (file == null || file.toString().equals("-")) {

@@ -72,7 +72,7 @@ public final class FlameStacks {
         private final int[] cut = new int[2];
 
         @Override
-        public void line(byte[] b, int start, int end) {
+        public void line(byte[] b, int start, int end, int lineHash) { // the key is the stack, not the line
             if (!splitCount(b, start, end, cut)) {
                 ignored++;
                 return;

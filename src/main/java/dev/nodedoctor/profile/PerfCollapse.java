@@ -36,60 +36,135 @@ public final class PerfCollapse {
 
     /** frame()'s answer for a line the frame regex does not match (compared by identity). */
     private static final String UNRECOGNISED = new String("unrecognised");
-    private static final byte[] UNRECOGNISED_BYTES = new byte[0];
-    private static final byte[] SKIP = new byte[0];
+    /** What the frame-line caches hold besides name id + 1: not parsed yet, skipped, unrecognised. */
+    private static final int UNPARSED = 0;
+    private static final int SKIP = -1;
+    private static final int UNRECOGNISED_LINE = -2;
     /** Bytes of distinct frame lines kept parsed (both caches) before they start afresh: bounded memory. */
     static final int FRAME_CACHE_BYTES = 8 << 20;
 
     private final Options options;
-    private final Consumer<String> warn;
-    private final StackTable stacks = new StackTable();
+    private final CollapseNotes notes;
+    /** Distinct folded names (process names and frames), numbered: a stack is the sequence of its numbers. */
+    private final StackTable names = new StackTable();
+    private final IntSequenceTable stacks = new IntSequenceTable();
     private long[] counts = new long[1 << 10];
     private StackTable javaFrames = new StackTable();
     private StackTable otherFrames = new StackTable();
-    private byte[][] javaNames = new byte[1 << 10][];
-    private byte[][] otherNames = new byte[1 << 10][];
-    private byte[][] frames = new byte[64][];
+    private int[] javaIds = new int[1 << 10];
+    private int[] otherIds = new int[1 << 10];
+    /** The sample's frames as name numbers, leaf first (as perf prints them). */
+    private int[] frames = new int[64];
     private int depth;
-    private byte[] key = new byte[1 << 12];
-    private byte[] pnameBytes;
+    /** The stack being summed: process name, then frames root first. */
+    private int[] key = new int[65];
+    private int pnameId;
     private boolean pnameIsJava;
     private String pname;
     private long period;
     private String eventFilter;
     private boolean eventDefaulted;
     private boolean eventWarned;
-    private long unrecognised;
 
-    private PerfCollapse(Options options, Consumer<String> warn) {
+    /** A parser for one stream, or for one part of a file that starts at a sample's start. */
+    PerfCollapse(Options options, CollapseNotes notes) {
         this.options = options;
-        this.warn = warn;
+        this.notes = notes;
         this.eventFilter = options.eventFilter() == null ? "" : options.eventFilter();
     }
 
-    /** Collapses a whole perf script stream; warnings (unrecognised lines, event filtering) go to {@code warn}. */
+    /**
+     * Collapses a whole perf script stream (see {@link ParallelCollapse} for a large file); warnings (unrecognised
+     * lines, event filtering) go to {@code warn}.
+     */
     public static FoldedStacks collapse(InputStream in, String what, Options options, Consumer<String> warn)
             throws IOException, ProfileFormatException {
-        PerfCollapse c = new PerfCollapse(options, warn);
-        ByteLines.forEach(in, what, ByteLines.DEFAULT_MAX_LINE, c::line);
-        if (c.unrecognised > 20) {
-            warn.accept("... " + (c.unrecognised - 20) + " more unrecognized lines");
-        }
+        CollapseNotes.Shown notes = new CollapseNotes.Shown(warn);
+        PerfCollapse c = new PerfCollapse(options, notes);
+        c.parse(in, what);
+        notes.finish();
         FoldedStacks out = new FoldedStacks();
-        byte[] arena = c.stacks.arena();
-        for (int e = 0; e < c.stacks.size(); e++) {
-            out.add(new String(arena, c.stacks.start(e), c.stacks.length(e), StandardCharsets.ISO_8859_1), c.counts[e]);
-        }
+        c.addTo(out);
         return out;
+    }
+
+    /** Parses the lines of {@code in}, adding to the sums; returns the number of lines. */
+    long parse(InputStream in, String what) throws IOException, ProfileFormatException {
+        return ByteLines.forEach(in, what, ByteLines.DEFAULT_MAX_LINE, this::line);
+    }
+
+    /**
+     * For a part of a file after its start: the event type the script kept by default, found earlier in the
+     * file (samples of other types are dropped, with the filtering note).
+     */
+    void assumeDefaultEvent(String event) {
+        if (options.eventFilter() == null) {
+            eventFilter = event;
+            eventDefaulted = true;
+        }
+    }
+
+    /** The event type kept: chosen, assumed, or the first one seen; "" while none is known. */
+    String event() {
+        return eventFilter;
+    }
+
+    /**
+     * The first event type named by a record line in {@code b[0, len)}, or null: what the script would keep by
+     * default, when it is in this head of the file.
+     */
+    static String firstEvent(byte[] b, int len) {
+        for (int start = 0, nl = ByteLines.indexOf(b, 0, len); nl >= 0; start = nl + 1, nl = ByteLines.indexOf(b, start, len)) {
+            if (nl == start || b[start] == '#' || isSpace((char) b[start])) {
+                continue;
+            }
+            String line = new String(b, start, nl - start, StandardCharsets.ISO_8859_1);
+            if (RECORD.matcher(line).find()) {
+                Matcher e = EVENT.matcher(line);
+                if (e.find()) {
+                    return e.group(2);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds the summed stacks, as text, to {@code out}. Two different number sequences can spell the same text
+     * (an inlined pair "a;b_[i]" is one name, and a process name may hold ';'), and the script sums by text: so
+     * does {@link FoldedStacks#add}.
+     */
+    void addTo(FoldedStacks out) throws ProfileFormatException {
+        byte[] text = names.arena();
+        int[] seqs = stacks.arena();
+        byte[] line = new byte[1 << 12];
+        for (int e = 0; e < stacks.size(); e++) {
+            int from = stacks.start(e);
+            int to = from + stacks.length(e);
+            int len = 0;
+            for (int i = from; i < to; i++) {
+                int name = seqs[i];
+                int n = names.length(name);
+                if (len + n + 1 > line.length) {
+                    line = Arrays.copyOf(line, Math.max(line.length * 2, len + n + 1));
+                }
+                if (i > from) {
+                    line[len++] = ';';
+                }
+                System.arraycopy(text, names.start(name), line, len, n);
+                len += n;
+            }
+            out.add(new String(line, 0, len, StandardCharsets.ISO_8859_1), counts[e]);
+        }
     }
 
     /**
      * One line as bytes. Frame lines (indented) repeat a lot — the same function at the same address in many
      * samples — so each distinct line is parsed once (by {@link #frame(String)}, the script's rules) and its
-     * folded name looked up by the line's bytes after that; the sample's stack is assembled as bytes and summed
-     * by its bytes. Record lines, comments and odd lines take the string path as before.
+     * folded name's number looked up by the line's bytes after that; the sample's stack is summed as the
+     * sequence of those numbers. Record lines, comments and odd lines take the string path.
      */
-    private void line(byte[] b, int start, int end) throws ProfileFormatException {
+    private void line(byte[] b, int start, int end, int hash) throws ProfileFormatException {
         if (start == end) {
             endSample();
             return;
@@ -106,64 +181,62 @@ public final class PerfCollapse {
             return;
         }
         StackTable cache = pnameIsJava ? javaFrames : otherFrames;
-        int e = cache.entry(b, start, end);
-        byte[][] names = pnameIsJava ? javaNames : otherNames;
-        if (e == names.length) {
-            names = Arrays.copyOf(names, e * 2);
+        int e = cache.entry(b, start, end, hash);
+        int[] ids = pnameIsJava ? javaIds : otherIds;
+        if (e == ids.length) {
+            ids = Arrays.copyOf(ids, e * 2);
             if (pnameIsJava) {
-                javaNames = names;
+                javaIds = ids;
             } else {
-                otherNames = names;
+                otherIds = ids;
             }
         }
-        byte[] name = names[e];
-        if (name == null) {
+        int id = ids[e];
+        if (id == UNPARSED) {
             String group = frame(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
-            name = group == null ? SKIP : group == UNRECOGNISED ? UNRECOGNISED_BYTES
-                    : group.getBytes(StandardCharsets.ISO_8859_1);
-            names[e] = name;
-        } else if (name == UNRECOGNISED_BYTES) {
-            unrecognised(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+            id = group == null ? SKIP : group == UNRECOGNISED ? UNRECOGNISED_LINE : name(group) + 1;
+            ids[e] = id;
+        } else if (id == UNRECOGNISED_LINE) {
+            notes.unrecognised(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
         }
-        if (name != SKIP && name != UNRECOGNISED_BYTES) {
-            push(name);
+        if (id > 0) {
+            push(id - 1);
         }
         if (javaFrames.bytes() + otherFrames.bytes() > FRAME_CACHE_BYTES) {
             // bounded memory on inputs with endless distinct frames: start the cache afresh
             javaFrames = new StackTable();
             otherFrames = new StackTable();
-            javaNames = new byte[1 << 10][];
-            otherNames = new byte[1 << 10][];
+            javaIds = new int[1 << 10];
+            otherIds = new int[1 << 10];
         }
     }
 
-    private void push(byte[] name) {
+    /** The number of a folded name (a frame, or inlined frames joined with ';', or a process name). */
+    private int name(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        return names.entry(bytes, 0, bytes.length);
+    }
+
+    private void push(int name) {
         if (depth == frames.length) {
             frames = Arrays.copyOf(frames, depth * 2);
         }
         frames[depth++] = name;
     }
 
-    /** The blank line after a sample: its stack, root first, summed by its bytes. */
+    /** The blank line after a sample: its stack, root first, summed by its frames' numbers. */
     private void endSample() throws ProfileFormatException {
         if (pname == null) {
             return;
         }
-        int len = pnameBytes.length;
+        if (depth + 1 > key.length) {
+            key = new int[Math.max(depth + 1, key.length * 2)];
+        }
+        key[0] = pnameId;
         for (int i = 0; i < depth; i++) {
-            len += 1 + frames[i].length;
+            key[depth - i] = frames[i];
         }
-        if (len > key.length) {
-            key = new byte[Math.max(len, key.length * 2)];
-        }
-        System.arraycopy(pnameBytes, 0, key, 0, pnameBytes.length);
-        int at = pnameBytes.length;
-        for (int i = depth - 1; i >= 0; i--) {
-            key[at++] = ';';
-            System.arraycopy(frames[i], 0, key, at, frames[i].length);
-            at += frames[i].length;
-        }
-        int e = stacks.entry(key, 0, at);
+        int e = stacks.entry(key, depth + 1);
         if (e == counts.length) {
             counts = Arrays.copyOf(counts, e * 2);
         }
@@ -191,7 +264,7 @@ public final class PerfCollapse {
             return;
         }
         if (group != null) {
-            push(group.getBytes(StandardCharsets.ISO_8859_1));
+            push(name(group));
         }
     }
 
@@ -213,7 +286,7 @@ public final class PerfCollapse {
                 eventDefaulted = true;
             } else if (!event.equals(eventFilter)) {
                 if (eventDefaulted && !eventWarned) {
-                    warn.accept("Filtering for events of type: " + event);
+                    notes.filtering(event);
                     eventWarned = true;
                 }
                 return;
@@ -229,7 +302,7 @@ public final class PerfCollapse {
             name = comm;
         }
         pname = name.replace(' ', '_');
-        pnameBytes = pname.getBytes(StandardCharsets.ISO_8859_1);
+        pnameId = name(pname);
         pnameIsJava = pname.startsWith("java");
     }
 
@@ -263,7 +336,7 @@ public final class PerfCollapse {
         } else {
             Matcher m = FRAME.matcher(line);
             if (!m.find()) {
-                unrecognised(line);
+                notes.unrecognised(line);
                 return UNRECOGNISED;
             }
             pc = m.group(1);
@@ -308,13 +381,6 @@ public final class PerfCollapse {
             group.append(func);
         }
         return n > 0 ? group.toString() : null;
-    }
-
-    private void unrecognised(String line) {
-        unrecognised++;
-        if (unrecognised <= 20) {
-            warn.accept("Unrecognized line: " + line);
-        }
     }
 
     private String tidy(String func) {

@@ -1,7 +1,7 @@
 package dev.nodedoctor.profile;
 
 /** Input that is not a readable profile or stack file: the message says what is wrong, in one line. */
-public final class ProfileFormatException extends Exception {
+public class ProfileFormatException extends Exception {
     public ProfileFormatException(String message) {
         super(message);
     }

@@ -28,7 +28,11 @@ final class StackTable {
 
     /** The entry number of {@code b[start, end)}; a new key gets the next number ({@link #size()} before). */
     int entry(byte[] b, int start, int end) {
-        int h = hash(b, start, end);
+        return entry(b, start, end, hash(b, start, end));
+    }
+
+    /** {@link #entry(byte[], int, int)} for a key whose {@link #hash} is known (from {@link ByteLines}). */
+    int entry(byte[] b, int start, int end, int h) {
         int mask = slots.length - 1;
         int i = h & mask;
         while (true) {
@@ -105,18 +109,28 @@ final class StackTable {
         slots = s;
     }
 
-    /** A fast 64-bit multiply-mix over 8 bytes at a time, folded to 32 bits. */
+    static final long SEED = 0x9E3779B97F4A7C15L;
+
+    /**
+     * A fast 64-bit multiply-mix over 8 bytes at a time (little-endian, from the key's start), the last 0–7 bytes
+     * as one number, and the length, folded to 32 bits. {@link ByteLines} computes the same while it looks for
+     * the end of each line: {@code finish(mix(mix(SEED, w0), w1)…, tail, length)}.
+     */
     static int hash(byte[] b, int start, int end) {
-        long h = 0x9E3779B97F4A7C15L ^ (end - start);
+        long h = SEED;
         int i = start;
         for (; i + 8 <= end; i += 8) {
-            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xBF58476D1CE4E5B9L, 31);
+            h = mix(h, (long) LONGS.get(b, i));
         }
-        long tail = 0;
-        for (int k = 0; i < end; i++, k += 8) {
-            tail |= (b[i] & 0xffL) << k;
-        }
-        h = (h ^ tail) * 0x94D049BB133111EBL;
+        return finish(h, ByteLines.tail(b, i, end), end - start);
+    }
+
+    static long mix(long h, long word) {
+        return Long.rotateLeft((h ^ word) * 0xBF58476D1CE4E5B9L, 31);
+    }
+
+    static int finish(long h, long tail, int length) {
+        h = ((h ^ tail) * 0x94D049BB133111EBL) ^ length;
         h ^= h >>> 29;
         h *= 0xBF58476D1CE4E5B9L;
         h ^= h >>> 32;

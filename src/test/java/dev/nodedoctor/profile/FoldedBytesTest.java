@@ -181,6 +181,41 @@ class FoldedBytesTest {
         }
     }
 
+    /**
+     * The hash {@link ByteLines} hands out with each line, computed while it looks for the line's end across
+     * reads of any size, is {@link StackTable#hash} of the line's bytes: lines of every length 0..40 with bytes
+     * that look like '\n' in the bit trick (0x0A | 0x80, 0x0B), read a few bytes at a time.
+     */
+    @Test
+    void lineHashIsTheTableHash() throws Exception {
+        Random r = new Random(7);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] alphabet = {'a', ' ', ';', (byte) 0x8A, 0x0B, 0x09, 0, (byte) 0xFF};
+        for (int i = 0; i < 3000; i++) {
+            int len = r.nextInt(41);
+            for (int k = 0; k < len; k++) {
+                all.write(alphabet[r.nextInt(alphabet.length)]);
+            }
+            if (i < 2999) {
+                all.write('\n');
+            }
+        }
+        byte[] bytes = all.toByteArray();
+        InputStream trickle = new FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 1 + r.nextInt(13)));
+            }
+        };
+        List<String> seen = new ArrayList<>();
+        long lines = ByteLines.forEach(trickle, "t", 1 << 20, (b, start, end, hash) -> {
+            assertThat(hash).isEqualTo(StackTable.hash(b, start, end));
+            seen.add(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+        });
+        assertThat(lines).isEqualTo(3000);
+        assertThat(String.join("\n", seen)).isEqualTo(new String(bytes, StandardCharsets.ISO_8859_1));
+    }
+
     /** The fast paths of %.Nf and %.15g against the JDK's exact BigDecimal rounding and String.format. */
     @Test
     void svgNumbersMatchExactFormatting() {
