@@ -28,8 +28,6 @@ public final class PerfCollapse {
     }
 
     // The script's regular expressions, with UNIX_LINES so that only '\n' ends a line, as in Perl.
-    private static final Pattern RECORD = Pattern.compile("^(\\S.+?)\\s+(\\d+)/*(\\d+)*\\s+", Pattern.UNIX_LINES);
-    private static final Pattern EVENT = Pattern.compile(":\\s*(\\d+)*\\s+(\\S+):\\s*$", Pattern.UNIX_LINES);
     private static final Pattern FRAME = Pattern.compile("^\\s*(\\w+)\\s*(.+) \\((.*)\\)", Pattern.UNIX_LINES);
     private static final Pattern OFFSET = Pattern.compile("\\+0x[\\da-f]+$", Pattern.UNIX_LINES);
     private static final Pattern JIT_MOD = Pattern.compile("/tmp/perf-\\d+\\.map", Pattern.UNIX_LINES);
@@ -115,14 +113,14 @@ public final class PerfCollapse {
      */
     static String firstEvent(byte[] b, int len) {
         for (int start = 0, nl = ByteLines.indexOf(b, 0, len); nl >= 0; start = nl + 1, nl = ByteLines.indexOf(b, start, len)) {
-            if (nl == start || b[start] == '#' || isSpace((char) b[start])) {
+            if (nl == start || b[start] == '#' || PerfRecordLine.isSpace((char) b[start])) {
                 continue;
             }
             String line = new String(b, start, nl - start, StandardCharsets.ISO_8859_1);
-            if (RECORD.matcher(line).find()) {
-                Matcher e = EVENT.matcher(line);
-                if (e.find()) {
-                    return e.group(2);
+            if (PerfRecordLine.record(line) != null) {
+                PerfRecordLine.Event e = PerfRecordLine.event(line);
+                if (e != null) {
+                    return e.event();
                 }
             }
         }
@@ -173,7 +171,7 @@ public final class PerfCollapse {
         if (first == '#') {
             return;
         }
-        if (!isSpace((char) first)) {
+        if (!PerfRecordLine.isSpace((char) first)) {
             line(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
             return;
         }
@@ -251,9 +249,9 @@ public final class PerfCollapse {
 
     /** A line that is not indented (nor empty, nor a comment): a record line, else a frame for the regex. */
     private void line(String line) throws ProfileFormatException {
-        Matcher m = RECORD.matcher(line);
-        if (m.find()) {
-            record(line, m);
+        PerfRecordLine.Record r = PerfRecordLine.record(line);
+        if (r != null) {
+            record(line, r);
             return;
         }
         if (pname == null) {
@@ -268,19 +266,19 @@ public final class PerfCollapse {
         }
     }
 
-    private void record(String line, Matcher m) throws ProfileFormatException {
-        String comm = m.group(1);
-        String pid = m.group(2);
-        String tid = m.group(3);
+    private void record(String line, PerfRecordLine.Record r) throws ProfileFormatException {
+        String comm = r.comm();
+        String pid = r.pid();
+        String tid = r.tid();
         if (tid == null || tid.equals("0")) { // Perl: "not $tid"
             tid = pid;
             pid = "?";
         }
         String p = "";
-        Matcher e = EVENT.matcher(line);
-        if (e.find()) {
-            p = e.group(1) == null ? "" : e.group(1);
-            String event = e.group(2);
+        PerfRecordLine.Event e = PerfRecordLine.event(line);
+        if (e != null) {
+            p = e.period() == null ? "" : e.period();
+            String event = e.event();
             if (eventFilter.isEmpty()) {
                 eventFilter = event;
                 eventDefaulted = true;
@@ -456,7 +454,7 @@ public final class PerfCollapse {
     private static int[] fastFrame(String line) {
         int len = line.length();
         int i = 0;
-        while (i < len && isSpace(line.charAt(i))) {
+        while (i < len && PerfRecordLine.isSpace(line.charAt(i))) {
             i++;
         }
         int pcStart = i;
@@ -467,7 +465,7 @@ public final class PerfCollapse {
         if (pcEnd == pcStart) {
             return null;
         }
-        while (i < len && isSpace(line.charAt(i))) {
+        while (i < len && PerfRecordLine.isSpace(line.charAt(i))) {
             i++;
         }
         if (i == pcEnd) {
@@ -483,10 +481,6 @@ public final class PerfCollapse {
             return null;
         }
         return new int[] {pcStart, pcEnd, funcStart, open, close};
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
     }
 
     private static boolean isWord(char c) {

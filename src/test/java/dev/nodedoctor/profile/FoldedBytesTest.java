@@ -168,6 +168,19 @@ class FoldedBytesTest {
     }
 
     @Test
+    void lowestFlaggedByteOfEveryPattern() {
+        for (int bits = 1; bits < 256; bits++) {
+            long t = 0;
+            for (int k = 0; k < 8; k++) {
+                if ((bits & (1 << k)) != 0) {
+                    t |= 0x80L << (8 * k);
+                }
+            }
+            assertThat(ByteLines.firstFlagged(t)).isEqualTo(Long.numberOfTrailingZeros(t) >>> 3);
+        }
+    }
+
+    @Test
     void newlineSearchFindsEveryPosition() {
         for (int len = 0; len < 40; len++) {
             for (int at = -1; at < len; at++) {
