@@ -7,7 +7,8 @@
 # $FLAMEGRAPH_DIR, and ../shared/conformance beside the checkout. Wall time and max RSS from /usr/bin/time -v,
 # best of $RUNS runs (default 3), JVM start included (the ./nodedoctor launcher, as users run it).
 # BIG=0 skips the 400 MB rows. BASELINE_JAR=old/nodedoctor.jar also times an earlier build (same JVM flags as
-# the launcher, no class-data archive) for a before/after in the same run.
+# the launcher, no class-data archive) for a before/after in the same run. Large plain files are collapsed on
+# all CPUs (at most 4); the 400 MB collapse is also timed on one thread (--threads 1).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 conf="${CONFORMANCE:-$here/../shared/conformance}"
@@ -57,6 +58,7 @@ measure "collapse 40 MB: nodedoctor"          "$nd" collapse "$work/perf.txt"
 measure "collapse 40 MB: stackcollapse-perf.pl" perl "$fg/stackcollapse-perf.pl" "$work/perf.txt"
 if [ "$big" = 1 ]; then
   measure "collapse 400 MB: nodedoctor"          "$nd" collapse "$work/perf400.txt"
+  measure "collapse 400 MB: nodedoctor -j 1"     "$nd" collapse --threads 1 "$work/perf400.txt"
   [ -n "$base" ] && measure "collapse 400 MB: baseline build" "${old[@]}" collapse "$work/perf400.txt"
   measure "collapse 400 MB: stackcollapse-perf.pl" perl "$fg/stackcollapse-perf.pl" "$work/perf400.txt"
 fi
