@@ -69,31 +69,42 @@ public record ProfileSummary(String source, boolean cpu, boolean heap, long tota
         long cg = 0;
         Map<String, Long> gcCum = new HashMap<>();
         Map<String, Long> cgStacks = new HashMap<>();
-        // each distinct function is matched once: a profile repeats its ~10^4 names in ~10^5-10^6 frames
+        // each distinct function is matched once (a profile repeats its ~10^4 names in ~10^5-10^6 frames), and
+        // each location's kinds are OR-ed once: most samples are neither GC nor cgroup reading, and need no names
         Map<String, Integer> kinds = new HashMap<>();
+        int[] locationKinds = new int[p.locations().size()];
+        java.util.Arrays.fill(locationKinds, -1);
         for (PprofProfile.Sample s : p.samples()) {
             long v = Math.abs(s.values()[si]);
             total += v;
+            int sampleKind = 0;
+            for (PprofProfile.Location l : s.locations()) {
+                int k = locationKinds[l.index()];
+                if (k < 0) {
+                    k = 0;
+                    for (PprofProfile.Line line : l.lines()) {
+                        if (line.function() != null) {
+                            k |= kinds.computeIfAbsent(line.function().name(), ProfileSummary::kind);
+                        }
+                    }
+                    locationKinds[l.index()] = k;
+                }
+                sampleKind |= k;
+            }
+            if (sampleKind == 0) {
+                continue;
+            }
             List<String> names = names(s);
-            boolean inGc = false;
-            boolean inCg = false;
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (String n : names) {
-                int kind = kinds.computeIfAbsent(n, ProfileSummary::kind);
-                if ((kind & IS_GC) != 0) {
-                    inGc = true;
-                    if (seen.add(n)) {
+            if ((sampleKind & IS_GC) != 0) {
+                gc += v;
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (String n : names) {
+                    if ((kinds.get(n) & IS_GC) != 0 && seen.add(n)) {
                         gcCum.merge(n, v, Long::sum);
                     }
                 }
-                if ((kind & READS_CGROUPS) != 0) {
-                    inCg = true;
-                }
             }
-            if (inGc) {
-                gc += v;
-            }
-            if (inCg) {
+            if ((sampleKind & READS_CGROUPS) != 0) {
                 cg += v;
                 cgStacks.merge(String.join(";", names), v, Long::sum);
             }
