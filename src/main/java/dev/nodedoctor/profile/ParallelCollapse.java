@@ -3,6 +3,7 @@ package dev.nodedoctor.profile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,7 +44,8 @@ public final class ParallelCollapse {
             long size = ch.size();
             long[] bounds = bounds(ch, size, (int) Math.max(1, Math.min(threads, size / Math.max(1, minPart))));
             if (bounds.length == 2) {
-                return PerfCollapse.collapse(new Range(ch, 0, size), what, options, warn);
+                // one part: read to the end, as a stream would (a file that grows, or a /proc-like one of size 0)
+                return PerfCollapse.collapse(Channels.newInputStream(ch), what, options, warn);
             }
             String event = options.eventFilter() == null ? firstEvent(ch, size) : null;
             List<Part> parts = new ArrayList<>();

@@ -193,6 +193,17 @@ class ParallelCollapseTest {
         assertThat(zero.err()).contains("--threads must be at least 1");
     }
 
+    /** A file whose size says 0 but which has content (as /proc files do) is read to its end in one part. */
+    @Test
+    void aFileOfSizeZeroIsReadToItsEnd() throws Exception {
+        Path proc = Path.of("/proc/self/status");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(proc) && Files.size(proc) == 0,
+                "needs Linux /proc, whose files have size 0");
+        List<String> warnings = new ArrayList<>();
+        ParallelCollapse.collapse(proc, "status", PerfCollapse.Options.defaults(), 4, 1, warnings::add);
+        assertThat(warnings).as("its lines were read and not recognised as perf script").isNotEmpty();
+    }
+
     /** Parts start right after a blank line (a sample's end), and a file without one is a single part. */
     @Test
     void partsStartAfterBlankLines() throws Exception {
