@@ -60,6 +60,11 @@ public final class CollapseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The CPUs this process may use (cgroup limits included), at most 4: parts beyond gain little, cost memory. */
+    static int defaultThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
     @Override
     public Integer call() throws IOException {
         PerfCollapse.Options o = new PerfCollapse.Options(pid, tid, kernel || all, jit || all, addrs, eventFilter);
@@ -67,7 +72,7 @@ public final class CollapseCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError(ExitCode.USAGE, "--threads must be at least 1");
         }
-        int n = threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors());
+        int n = threads != null ? threads : defaultThreads();
         Consumer<String> warn = w -> {
             err.println("nodedoctor: " + w);
             err.flush();

@@ -3,6 +3,7 @@ package dev.nodedoctor.cli;
 import dev.nodedoctor.profile.FlameLayout;
 import dev.nodedoctor.profile.FlameStacks;
 import dev.nodedoctor.profile.FlameSvg;
+import dev.nodedoctor.profile.ParallelCollapse;
 import dev.nodedoctor.profile.PerfCollapse;
 import dev.nodedoctor.profile.PprofProfile;
 import dev.nodedoctor.profile.PprofReader;
@@ -193,7 +194,10 @@ public final class FlameCommand implements Callable<Integer> {
             if (looksFolded(head)) {
                 return FlameStacks.readFolded(in, source, reverse, warn);
             }
-            FlameStacks s = FlameStacks.of(PerfCollapse.collapse(in, source, PerfCollapse.Options.defaults(), warn));
+            Path plain = StackInput.plainFile(source);
+            FlameStacks s = FlameStacks.of(plain != null
+                    ? ParallelCollapse.collapse(plain, source, PerfCollapse.Options.defaults(), CollapseCommand.defaultThreads(), warn)
+                    : PerfCollapse.collapse(in, source, PerfCollapse.Options.defaults(), warn));
             if (reverse) {
                 FlameStacks r = new FlameStacks();
                 s.asMap().forEach((k, v) -> r.add(String.join(";", reversed(k)), v[1]));

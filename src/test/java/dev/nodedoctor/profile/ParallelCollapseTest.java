@@ -165,7 +165,8 @@ class ParallelCollapseTest {
 
     /**
      * The command on a file large enough for two parts (70 MB: 67 copies of the vertx capture): the same bytes
-     * with --threads 2 as with --threads 1 and from stdin (one pass); --threads 0 is a usage error.
+     * with --threads 2 as with --threads 1, from a stream (one pass) and from `flame --folded`; --threads 0 is a
+     * usage error.
      */
     @Test
     void commandGivesTheSameBytesOnAnyNumberOfThreads() throws Exception {
@@ -188,6 +189,10 @@ class ParallelCollapseTest {
             f = PerfCollapse.collapse(s, "stdin", PerfCollapse.Options.defaults(), none::add);
         }
         assertThat(text(f)).isEqualTo(Files.readString(tmp.resolve("out2"), StandardCharsets.ISO_8859_1));
+        // flame reads a perf script file the same way (its --folded output is the collapse output)
+        Cli.Run flame = Cli.run("flame", "--folded", in.toString(), "-o", tmp.resolve("flame").toString());
+        assertThat(flame.exit()).as(flame.err()).isZero();
+        assertThat(Files.readAllBytes(tmp.resolve("flame"))).isEqualTo(Files.readAllBytes(tmp.resolve("out2")));
         Cli.Run zero = Cli.run("collapse", "--threads", "0", in.toString());
         assertThat(zero.exit()).isEqualTo(2);
         assertThat(zero.err()).contains("--threads must be at least 1");
