@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SYN loss on the live kernel. A network namespace joined to ours by a veth holds a listener and an
- * nftables rule that drops 30 % of the SYNs arriving for port 8080 (no netem here) and all SYNs for port
- * 8081 (a target that never answers). `probe tcp` runs in our namespace and connects over the veth, so its
- * SYNs are the ones lost: it must find the ~1 s and ~2 s modes with about 30 % of connects in them.
+ * nftables rule that drops 30 % of the SYNs arriving for port 8080 (no netem here), two SYNs of every three
+ * for port 8083 (a counter, not chance: each connect loses exactly two) and all SYNs for port 8081 (a target
+ * that never answers); 8082 has no listener. `probe tcp` runs in our namespace and connects over the veth,
+ * so its SYNs are the ones lost: it must find the ~1 s mode with about 30 % of connects retried, and the
+ * ~2 s mode.
  */
 class SynRetransmitScenarioTest {
     private static final int DROP_PERCENT = 30;
@@ -31,10 +33,12 @@ class SynRetransmitScenarioTest {
                 + "    type filter hook input priority 0; policy accept;\n"
                 + "    tcp dport 8080 tcp flags & (syn|ack) == syn numgen random mod 100 < " + DROP_PERCENT + " drop\n"
                 + "    tcp dport 8081 tcp flags & (syn|ack) == syn drop\n"
+                + "    tcp dport 8083 tcp flags & (syn|ack) == syn numgen inc mod 3 < 2 drop\n"
                 + "  }\n"
                 + "}\n");
         ns.listen(8080);
         ns.listen(8081);
+        ns.listen(8083);
     }
 
     @AfterAll
@@ -46,6 +50,23 @@ class SynRetransmitScenarioTest {
         }
     }
 
+    /** Two SYNs lost for each connect: every connect lands in the ~2 s mode, when the second retry goes out. */
+    @Test
+    void twoLostSynsLandInTheTwoSecondMode() throws Exception {
+        Cli.Run run = Cli.run("probe", "tcp", ns.address() + ":8083", "--count", "2", "--interval", "0",
+                "--timeout", "10s", "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode tcp = new ObjectMapper().readTree(run.out()).get("tcp");
+        assertThat(tcp.get("connected").asInt()).isEqualTo(2);
+        assertThat(tcp.get("modes")).hasSize(1);
+        JsonNode mode = tcp.get("modes").get(0);
+        assertThat(mode.get("mode").asText()).isEqualTo("~2 s");
+        assertThat(mode.get("count").asInt()).isEqualTo(2);
+        assertThat(mode.get("retries").asInt()).isEqualTo(2);
+        assertThat(mode.get("medianMillis").asDouble() / 1000).isBetween(2.0, 2.3);
+        assertThat(tcp.get("retransmitShare").asDouble()).isEqualTo(1.0);
+    }
+
     @Test
     void synLossShowsTheRetransmitModesAndTheFinding() throws Exception {
         int count = 80;
@@ -55,7 +76,9 @@ class SynRetransmitScenarioTest {
         JsonNode tcp = new ObjectMapper().readTree(run.out()).get("tcp");
         Map<String, Integer> modes = new HashMap<>();
         tcp.get("modes").forEach(m -> modes.put(m.get("mode").asText(), m.get("count").asInt()));
-        assertThat(modes).containsKeys("fast", "~1 s", "~2 s");
+        // ~2 s needs two lost SYNs in a row (p = 0.063 a connect): none in 80 one run in 200, so the ~2 s mode
+        // is checked on port 8083 above, and here only its timing when it shows
+        assertThat(modes).containsKeys("fast", "~1 s");
         int judged = tcp.get("connected").asInt() + tcp.get("refused").asInt() + tcp.get("timedOut").asInt();
         assertThat(judged).isEqualTo(count);
         // a connect needs a retry exactly when its first SYN is dropped: p = 0.30; 80 connects give σ ≈ 0.05
