@@ -344,6 +344,4 @@ public final class OomReportParser {
             }
         }
     }
-
-
 }
