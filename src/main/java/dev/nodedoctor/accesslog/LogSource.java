@@ -1,5 +1,7 @@
 package dev.nodedoctor.accesslog;
 
+import dev.nodedoctor.bytes.Words;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.BufferedInputStream;
@@ -310,7 +312,7 @@ public final class LogSource implements Closeable {
     }
 
     private static int indexOf(byte[] b, int s, int e) {
-        return Swar.newline(b, s, e);
+        return Words.newline(b, s, e);
     }
 
     private static boolean isBlank(byte[] b, int s, int e) {

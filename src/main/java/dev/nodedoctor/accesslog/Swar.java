@@ -1,36 +1,29 @@
 package dev.nodedoctor.accesslog;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import dev.nodedoctor.bytes.Words;
+
+import static dev.nodedoctor.bytes.Words.at;
+import static dev.nodedoctor.bytes.Words.lowestFlagged;
+import static dev.nodedoctor.bytes.Words.zeroBytes;
 
 /**
- * Byte searches eight bytes at a time ("SIMD within a register"): the scanner spends most of its time
- * looking for the end of strings and lines, and a word that holds none of the wanted bytes is skipped in
- * one step. The zero-byte test is the classic {@code (x - 0x01..) & ~x & 0x80..}.
+ * The JSON scanner's byte searches, eight bytes at a time ({@link Words}): the end of a string (its quote or
+ * an escape) and a key compared a word at a time.
  */
 final class Swar {
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = ONES * '"';
-    private static final long BACKSLASHES = ONES * '\\';
-    private static final long NEWLINES = ONES * '\n';
+    private static final long QUOTES = Words.broadcast('"');
+    private static final long BACKSLASHES = Words.broadcast('\\');
 
     private Swar() {
-    }
-
-    private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & HIGHS;
     }
 
     /** The first index in [i, e) holding '"' or '\\', or e. */
     static int quoteOrBackslash(byte[] b, int i, int e) {
         while (i + 8 <= e) {
-            long w = (long) LONG.get(b, i);
+            long w = at(b, i);
             long hit = zeroBytes(w ^ QUOTES) | zeroBytes(w ^ BACKSLASHES);
             if (hit != 0) {
-                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+                return i + lowestFlagged(hit);
             }
             i += 8;
         }
@@ -55,28 +48,10 @@ final class Swar {
             return true;
         }
         for (int j = 0; j + 8 < n; j += 8) {
-            if ((long) LONG.get(b, i + j) != (long) LONG.get(k, j)) {
+            if (at(b, i + j) != at(k, j)) {
                 return false;
             }
         }
-        return (long) LONG.get(b, i + n - 8) == (long) LONG.get(k, n - 8);
-    }
-
-    /** The first index in [i, e) holding '\n', or -1. */
-    static int newline(byte[] b, int i, int e) {
-        while (i + 8 <= e) {
-            long hit = zeroBytes((long) LONG.get(b, i) ^ NEWLINES);
-            if (hit != 0) {
-                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
-            }
-            i += 8;
-        }
-        while (i < e) {
-            if (b[i] == '\n') {
-                return i;
-            }
-            i++;
-        }
-        return -1;
+        return at(b, i + n - 8) == at(k, n - 8);
     }
 }

@@ -1,10 +1,9 @@
 package dev.nodedoctor.profile;
 
+import dev.nodedoctor.bytes.Words;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -27,10 +26,6 @@ final class ByteLines {
     static final int BLOCK = 1 << 20;
     /** Longest line accepted (16 MiB): a line longer than this is corrupt input, not a stack. */
     static final int DEFAULT_MAX_LINE = 16 << 20;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
     private ByteLines() {
     }
@@ -52,7 +47,7 @@ final class ByteLines {
             if (n < 0) {
                 if (len > 0) {
                     lines++;
-                    sink.line(buf, 0, len, StackTable.finish(h, tail(buf, pos, len), len));
+                    sink.line(buf, 0, len, StackTable.finish(h, Words.tail(buf, pos, len), len));
                 }
                 return lines;
             }
@@ -62,23 +57,22 @@ final class ByteLines {
                 int nl;
                 long tail;
                 if (pos + 8 <= len) {
-                    long w = (long) LONGS.get(buf, pos);
-                    long x = w ^ NEWLINES;
-                    long t = (x - ONES) & ~x & HIGHS; // the "has zero byte" trick: the lowest flag is exact
+                    long w = Words.at(buf, pos);
+                    long t = Words.zeroBytes(w ^ Words.NEWLINES);
                     if (t == 0) {
                         h = StackTable.mix(h, w);
                         pos += 8;
                         continue;
                     }
-                    int k = firstFlagged(t);
+                    int k = Words.lowestFlagged(t);
                     nl = pos + k;
                     tail = k == 0 ? 0 : w & (-1L >>> (64 - 8 * k));
                 } else {
-                    nl = indexOf(buf, pos, len);
+                    nl = Words.newline(buf, pos, len);
                     if (nl < 0) {
                         break; // the rest of the buffer is the start of a line: read more
                     }
-                    tail = tail(buf, pos, nl);
+                    tail = Words.tail(buf, pos, nl);
                 }
                 lines++;
                 sink.line(buf, start, nl, StackTable.finish(h, tail, nl - start));
@@ -113,41 +107,5 @@ final class ByteLines {
         LongLineException after(long linesBefore) {
             return new LongLineException(what, linesBefore + line, maxLine);
         }
-    }
-
-    /**
-     * The index (0..7) of the lowest byte flagged (0x80) in {@code t}: its lowest bit, moved to bit 0 of its
-     * byte, times 0x0001020304050607 puts the byte index in the top byte. Long.numberOfTrailingZeros is a call,
-     * not an instruction, in the C1 code the launcher runs collapse with (3 % of its time).
-     */
-    static int firstFlagged(long t) {
-        return (int) ((((t & -t) >>> 7) * 0x0001020304050607L) >>> 56);
-    }
-
-    /** The bytes {@code b[from, to)} (fewer than eight) as a little-endian number, as {@link StackTable#hash}. */
-    static long tail(byte[] b, int from, int to) {
-        long tail = 0;
-        for (int i = from, k = 0; i < to; i++, k += 8) {
-            tail |= (b[i] & 0xffL) << k;
-        }
-        return tail;
-    }
-
-    /** The first '\n' in b[from, to), or -1; eight bytes at a time (the "has zero byte" bit trick). */
-    static int indexOf(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
-            long t = (x - ONES) & ~x & HIGHS;
-            if (t != 0) {
-                return i + firstFlagged(t); // the lowest flagged byte is exact
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 }

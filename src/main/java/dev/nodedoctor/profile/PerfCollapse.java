@@ -1,5 +1,7 @@
 package dev.nodedoctor.profile;
 
+import dev.nodedoctor.bytes.Words;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +114,7 @@ public final class PerfCollapse {
      * default, when it is in this head of the file.
      */
     static String firstEvent(byte[] b, int len) {
-        for (int start = 0, nl = ByteLines.indexOf(b, 0, len); nl >= 0; start = nl + 1, nl = ByteLines.indexOf(b, start, len)) {
+        for (int start = 0, nl = Words.newline(b, 0, len); nl >= 0; start = nl + 1, nl = Words.newline(b, start, len)) {
             if (nl == start || b[start] == '#' || PerfRecordLine.isSpace((char) b[start])) {
                 continue;
             }

@@ -1,8 +1,7 @@
 package dev.nodedoctor.profile;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import dev.nodedoctor.bytes.Words;
+
 import java.util.Arrays;
 
 /**
@@ -12,7 +11,6 @@ import java.util.Arrays;
  * in arrays indexed by the entry number.
  */
 final class StackTable {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] arena = new byte[1 << 16];
     private int arenaLen;
@@ -120,9 +118,9 @@ final class StackTable {
         long h = SEED;
         int i = start;
         for (; i + 8 <= end; i += 8) {
-            h = mix(h, (long) LONGS.get(b, i));
+            h = mix(h, Words.at(b, i));
         }
-        return finish(h, ByteLines.tail(b, i, end), end - start);
+        return finish(h, Words.tail(b, i, end), end - start);
     }
 
     static long mix(long h, long word) {

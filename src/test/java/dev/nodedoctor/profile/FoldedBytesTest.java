@@ -167,33 +167,6 @@ class FoldedBytesTest {
         assertThat(s.asMap().get("c;b;a")[1]).isEqualTo(3);
     }
 
-    @Test
-    void lowestFlaggedByteOfEveryPattern() {
-        for (int bits = 1; bits < 256; bits++) {
-            long t = 0;
-            for (int k = 0; k < 8; k++) {
-                if ((bits & (1 << k)) != 0) {
-                    t |= 0x80L << (8 * k);
-                }
-            }
-            assertThat(ByteLines.firstFlagged(t)).isEqualTo(Long.numberOfTrailingZeros(t) >>> 3);
-        }
-    }
-
-    @Test
-    void newlineSearchFindsEveryPosition() {
-        for (int len = 0; len < 40; len++) {
-            for (int at = -1; at < len; at++) {
-                byte[] b = new byte[len];
-                java.util.Arrays.fill(b, (byte) 0x8A); // '\n' | 0x80: must not be taken for a '\n'
-                if (at >= 0) {
-                    b[at] = '\n';
-                }
-                assertThat(ByteLines.indexOf(b, 0, len)).isEqualTo(at);
-            }
-        }
-    }
-
     /**
      * The hash {@link ByteLines} hands out with each line, computed while it looks for the line's end across
      * reads of any size, is {@link StackTable#hash} of the line's bytes: lines of every length 0..40 with bytes
