@@ -5,11 +5,12 @@ import dev.nodedoctor.diagnose.Observations;
 import dev.nodedoctor.diagnose.RuleCatalogue;
 import dev.nodedoctor.diagnose.Thresholds;
 import dev.nodedoctor.profile.PprofProfile;
-import dev.nodedoctor.profile.ProfileSummary;
-import dev.nodedoctor.report.FindingsReport;
 import dev.nodedoctor.profile.PprofReader;
 import dev.nodedoctor.profile.PprofTop;
 import dev.nodedoctor.profile.ProfileFormatException;
+import dev.nodedoctor.profile.ProfileSummary;
+import dev.nodedoctor.profile.SampleFilter;
+import dev.nodedoctor.report.FindingsReport;
 import dev.nodedoctor.report.Json;
 import dev.nodedoctor.report.PprofTopText;
 import picocli.CommandLine;
@@ -71,6 +72,15 @@ public final class PprofCommand implements Runnable {
         @Option(names = "--cum", description = "Sort by cumulative value.")
         boolean cum;
 
+        @Option(names = "--focus", paramLabel = "REGEX",
+                description = "Only samples through a function, source file or binary matching REGEX (as pprof -focus); "
+                        + "percentages stay of the whole profile.")
+        String focus;
+
+        @Option(names = "--ignore", paramLabel = "REGEX",
+                description = "Drop samples through a function, source file or binary matching REGEX (as pprof -ignore).")
+        String ignore;
+
         @Option(names = "--json", description = "Print the table as JSON.")
         boolean json;
 
@@ -82,15 +92,20 @@ public final class PprofCommand implements Runnable {
             if (nodeCount < 0) {
                 throw new UserError(ExitCode.USAGE, "-n must be 0 (all) or more");
             }
+            SampleFilter filter = new SampleFilter(regex("--focus", focus), regex("--ignore", ignore));
             PprofProfile p = load(source);
             PprofTop.Report r;
             try {
-                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum));
+                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum, filter));
             } catch (ProfileFormatException e) {
                 throw new UserError(ExitCode.BAD_INPUT, source + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCode.USAGE, e.getMessage());
             }
+            PrintWriter err = spec.commandLine().getErr();
+            r.notes().forEach(n -> err.println("nodedoctor: " + n));
+            err.flush();
+            // the findings are about the whole profile: a focus narrows the table, not the diagnosis
             List<Finding> findings = RuleCatalogue.evaluate(RuleCatalogue.all(Thresholds.defaults()),
                     Observations.ofProfiles(List.of(ProfileSummary.of(p, source)))).findings();
             PrintWriter out = spec.commandLine().getOut();
@@ -106,6 +121,17 @@ public final class PprofCommand implements Runnable {
             }
             out.flush();
             return ExitCode.OK;
+        }
+    }
+
+    private static java.util.regex.Pattern regex(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.util.regex.Pattern.compile(text);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new UserError(ExitCode.USAGE, option + " '" + text + "' is not a regular expression: " + e.getDescription());
         }
     }
 

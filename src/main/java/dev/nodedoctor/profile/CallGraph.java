@@ -174,16 +174,29 @@ public final class CallGraph {
     public long total() throws ProfileFormatException {
         long total = 0;
         for (long v : values) {
-            if (v == Long.MIN_VALUE) {
-                throw new ProfileFormatException("a sample value is -2^63; its magnitude does not fit 64 bits");
-            }
-            try {
-                total = Math.addExact(total, Math.abs(v));
-            } catch (ArithmeticException e) {
-                throw new ProfileFormatException("sample values add up to more than 2^63; the profile's values are corrupt");
-            }
+            total = addMagnitude(total, v);
         }
         return total;
+    }
+
+    /** {@link #total()} of a whole profile without building its graph (the total before -focus / -ignore). */
+    public static long total(PprofProfile p, int valueIndex) throws ProfileFormatException {
+        long total = 0;
+        for (PprofProfile.Sample s : p.samples()) {
+            total = addMagnitude(total, s.values()[valueIndex]);
+        }
+        return total;
+    }
+
+    private static long addMagnitude(long total, long v) throws ProfileFormatException {
+        if (v == Long.MIN_VALUE) {
+            throw new ProfileFormatException("a sample value is -2^63; its magnitude does not fit 64 bits");
+        }
+        try {
+            return Math.addExact(total, Math.abs(v));
+        } catch (ArithmeticException e) {
+            throw new ProfileFormatException("sample values add up to more than 2^63; the profile's values are corrupt");
+        }
     }
 
     public int sampleCount() {

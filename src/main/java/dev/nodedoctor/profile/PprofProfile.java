@@ -13,6 +13,12 @@ public record PprofProfile(List<ValueType> sampleTypes, List<Sample> samples, Li
                            long timeNanos, long durationNanos, ValueType periodType, long period,
                            List<String> comments, String defaultSampleType, String docUrl) {
 
+    /** The same profile with other samples (a filtered subset): locations, functions and labels are shared. */
+    public PprofProfile withSamples(List<Sample> kept) {
+        return new PprofProfile(sampleTypes, kept, locations, functions, mappings, dropFrames, keepFrames, timeNanos,
+                durationNanos, periodType, period, comments, defaultSampleType, docUrl);
+    }
+
     public record ValueType(String type, String unit) {
     }
 

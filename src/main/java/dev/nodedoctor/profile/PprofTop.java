@@ -17,8 +17,15 @@ public final class PprofTop {
     public static final double NODE_FRACTION = 0.005;
     public static final double EDGE_FRACTION = 0.001;
 
-    /** What to report. {@code sampleIndex} null means the profile's default; {@code nodeCount} 0 means all. */
-    public record Options(String sampleIndex, int nodeCount, boolean cumSort) {
+    /**
+     * What to report. {@code sampleIndex} null means the profile's default; {@code nodeCount} 0 means all;
+     * {@code filter} keeps only some samples (-focus / -ignore), percentages staying of the whole profile's total.
+     */
+    public record Options(String sampleIndex, int nodeCount, boolean cumSort, SampleFilter filter) {
+        public Options(String sampleIndex, int nodeCount, boolean cumSort) {
+            this(sampleIndex, nodeCount, cumSort, new SampleFilter(null, null));
+        }
+
         public static Options defaults() {
             return new Options(null, 0, false);
         }
@@ -29,9 +36,9 @@ public final class PprofTop {
                       String sumPercent, String cumText, String cumPercent) {
     }
 
-    /** The whole report: header lines as pprof prints them, then rows. */
+    /** The whole report: header lines as pprof prints them, then rows; notes are pprof's warnings (stderr). */
     public record Report(String sampleType, String sampleUnit, String outputUnit, long total, List<String> header,
-                         List<Row> rows, int droppedNodes, int shownOf) {
+                         List<Row> rows, int droppedNodes, int shownOf, List<String> notes) {
     }
 
     private PprofTop() {
@@ -46,8 +53,21 @@ public final class PprofTop {
             throws ProfileFormatException {
         int si = profile.sampleIndex(options.sampleIndex());
         PprofProfile.ValueType type = profile.sampleTypes().get(si);
+        // pprof's total is the whole profile's, the graph (and the node cutoff) the kept samples'
+        long total = CallGraph.total(profile, si);
+        SampleFilter filter = options.filter();
+        List<String> notes = new ArrayList<>();
+        if (filter.active()) {
+            SampleFilter.Result kept = filter.apply(profile);
+            profile = kept.profile();
+            if (filter.focus() != null && !kept.focusMatched()) {
+                notes.add("Focus expression matched no samples");
+            }
+            if (filter.ignore() != null && !kept.ignoreMatched()) {
+                notes.add("Ignore expression matched no samples");
+            }
+        }
         CallGraph graph = CallGraph.of(profile, si, granularity);
-        long total = graph.total();
 
         // First step: the complete graph, to find the nodes under the cum cutoff.
         List<CallGraph.Node> nodes = graph.compute(null, 0, false);
@@ -100,6 +120,10 @@ public final class PprofTop {
                     Units.percentage(n.cum(), total)));
         }
         List<String> header = profileLabels(profile, type, total, unit);
+        if (filter.active()) {
+            header.add("Active filters:");
+            filter.labels().forEach(l -> header.add("   " + l));
+        }
         header.add("Showing nodes accounting for " + Units.scaledLabel(flatSum, type.unit(), unit) + ", "
                 + Units.percentage(flatSum, total).trim() + " of " + Units.scaledLabel(total, type.unit(), unit) + " total");
         if (total != 0) {
@@ -111,7 +135,7 @@ public final class PprofTop {
                 header.add("Showing top " + nodes.size() + " nodes out of " + origCount);
             }
         }
-        return new Report(type.type(), type.unit(), unit, total, header, rows, dropped, origCount);
+        return new Report(type.type(), type.unit(), unit, total, header, rows, dropped, origCount, notes);
     }
 
     /** pprof's selectOutputUnit with -unit minimum. */

@@ -139,5 +139,12 @@ class PprofReaderBadInputTest {
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("Showing top 3 nodes out of 14").contains("runtime.mapiternext");
         assertThat(Cli.run("pprof", "top", "--json", good.toString()).out()).contains("\"name\" : \"main.busyLoop\"");
+        Cli.Run badRegex = Cli.run("pprof", "top", "--focus", "busy(Loop", good.toString());
+        assertThat(badRegex.exit()).isEqualTo(2);
+        assertThat(badRegex.err()).contains("--focus 'busy(Loop' is not a regular expression").doesNotContain("at java.");
+        Cli.Run none = Cli.run("pprof", "top", "--focus", "nothing-matches", good.toString());
+        assertThat(none.exit()).isZero();
+        assertThat(none.err()).contains("Focus expression matched no samples");
+        assertThat(none.out()).contains("Active filters:\n   focus=nothing-matches\nShowing nodes accounting for 0, 0% of 1.76s total");
     }
 }

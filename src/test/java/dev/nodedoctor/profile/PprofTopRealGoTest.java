@@ -39,6 +39,47 @@ class PprofTopRealGoTest {
         assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
     }
 
+    /**
+     * -focus and -ignore against go tool pprof: the same kept samples, the whole profile's total, the node cutoff
+     * of the kept graph, the "Active filters" lines; a focus that matches nothing is said (pprof: on stderr).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {"cpu.pprof|-focus=main\\.", "cpu.pprof|-ignore=mallocgc",
+        "cpu.pprof|-focus=json -ignore=runtime\\.mallocgc", "heap.pprof|-focus=decodeMany", "cpu.pprof|-focus=nothing-matches",
+        "SHARED/large.cpu|-focus=time\\.now", "SHARED/large.cpu|-focus=main -ignore=time\\.Now",
+        "SHARED/large.cpu|-ignore=time\\.Now"})
+    void focusAndIgnoreAsGoToolPprof(String file, String filters) throws Exception {
+        java.nio.file.Path path = file.startsWith("SHARED/")
+                ? dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/" + file.substring(7))
+                : GoProfiles.profiles().resolve(file);
+        java.util.regex.Pattern focus = null;
+        java.util.regex.Pattern ignore = null;
+        for (String f : filters.split(" ")) {
+            String re = f.substring(f.indexOf('=') + 1);
+            if (f.startsWith("-focus=")) {
+                focus = java.util.regex.Pattern.compile(re);
+            } else {
+                ignore = java.util.regex.Pattern.compile(re);
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("-top"));
+        args.addAll(List.of(filters.split(" ")));
+        args.add(path.toString());
+        String theirs = GoProfiles.pprof(args.toArray(String[]::new));
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(path), file);
+        PprofTop.Report r = PprofTop.of(p, new PprofTop.Options(null, 0, false, new SampleFilter(focus, ignore)));
+        assertThat(PprofTopConformanceTest.withoutTime(PprofTopConformanceTest.render(r)))
+                .isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+        assertThat(theirs).contains("Active filters:");
+        if (filters.contains("nothing-matches")) {
+            assertThat(r.notes()).containsExactly("Focus expression matched no samples");
+            assertThat(r.rows()).isEmpty();
+        } else {
+            assertThat(r.notes()).isEmpty();
+            assertThat(r.rows()).isNotEmpty();
+        }
+    }
+
     /** Line granularity (what `pprof list` shows) against `go tool pprof -top -lines`. */
     @ParameterizedTest
     @CsvSource({"cpu.pprof", "heap.pprof", "SHARED/sample.cpu", "SHARED/simple.prof"})
