@@ -35,12 +35,22 @@ final class GoProfiles {
         assumeTrue(go() != null, "needs Go (Debian golang-go) to make real profiles and run go tool pprof");
         if (dir == null) {
             Path d = Files.createTempDirectory("nodedoctor-goprof");
+            // the binary and profiles are a few MB a run: gone when the test JVM ends
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
             Path src = Path.of("src/test/go/profilegen").toAbsolutePath();
             run(src, go().toString(), "build", "-o", d.resolve("profilegen").toString(), ".");
             run(d, d.resolve("profilegen").toString(), "-cpu", "cpu.pprof", "-heap", "heap.pprof", "-seconds", "1.5");
             dir = d;
         }
         return dir;
+    }
+
+    private static void deleteTree(Path d) {
+        try (java.util.stream.Stream<Path> all = Files.walk(d)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp folder left behind
+        }
     }
 
     /** Runs `go tool pprof ARGS` and returns its standard output. */
