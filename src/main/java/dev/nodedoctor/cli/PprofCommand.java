@@ -4,6 +4,7 @@ import dev.nodedoctor.diagnose.Finding;
 import dev.nodedoctor.diagnose.Observations;
 import dev.nodedoctor.diagnose.RuleCatalogue;
 import dev.nodedoctor.diagnose.Thresholds;
+import dev.nodedoctor.profile.CallGraph;
 import dev.nodedoctor.profile.PprofProfile;
 import dev.nodedoctor.profile.PprofReader;
 import dev.nodedoctor.profile.PprofTop;
@@ -72,6 +73,9 @@ public final class PprofCommand implements Runnable {
         @Option(names = "--cum", description = "Sort by cumulative value.")
         boolean cum;
 
+        @Option(names = "--lines", description = "One row per source line, not per function (as pprof -lines).")
+        boolean lines;
+
         @Option(names = "--focus", paramLabel = "REGEX",
                 description = "Only samples through a function, source file or binary matching REGEX (as pprof -focus); "
                         + "percentages stay of the whole profile.")
@@ -96,7 +100,8 @@ public final class PprofCommand implements Runnable {
             PprofProfile p = load(source);
             PprofTop.Report r;
             try {
-                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum, filter));
+                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum, filter),
+                        lines ? CallGraph.Granularity.LINES : CallGraph.Granularity.FUNCTIONS);
             } catch (ProfileFormatException e) {
                 throw new UserError(ExitCode.BAD_INPUT, source + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -1,5 +1,7 @@
 package dev.nodedoctor.profile;
 
+import dev.nodedoctor.testkit.Cli;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -91,6 +93,18 @@ class PprofTopRealGoTest {
         PprofProfile p = PprofReader.parse(Files.readAllBytes(path), file);
         String ours = PprofTopConformanceTest.render(PprofTop.of(p, PprofTop.Options.defaults(), CallGraph.Granularity.LINES));
         assertThat(PprofTopConformanceTest.withoutTime(ours)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+    }
+
+    /** The command's --lines with --focus: go tool pprof -top -lines -focus, row for row. */
+    @org.junit.jupiter.api.Test
+    void linesOptionOnTheCommandLine() throws Exception {
+        java.nio.file.Path cpu = GoProfiles.profiles().resolve("cpu.pprof");
+        String theirs = GoProfiles.pprof("-top", "-lines", "-focus=json", cpu.toString());
+        Cli.Run run = Cli.run("pprof", "top", "--lines", "--focus", "json", cpu.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String table = run.out().substring(0, run.out().indexOf("\n\n") < 0 ? run.out().length() : run.out().indexOf("\n\n") + 1);
+        assertThat(PprofTopConformanceTest.withoutTime(table)).isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+        assertThat(table).contains("decode.go:");
     }
 
     @org.junit.jupiter.api.Test
