@@ -200,12 +200,12 @@ class StraceParserTest {
 
     @Test
     void timestampsAndDurations() {
-        assertThat(StraceParser.timestamp("03:55:50.648278", 0, 15)).isCloseTo(3 * 3600 + 55 * 60 + 50.648278, within(1e-9));
-        assertThat(StraceParser.timestamp("1795665348.640949", 0, 17)).isCloseTo(1795665348.640949, within(1e-6));
-        assertThat(StraceParser.timestamp("03:55:50", 0, 8)).isEqualTo(3 * 3600 + 55 * 60 + 50);
-        assertThat(StraceParser.timestamp("3x", 0, 2)).isNaN();
-        assertThat(StraceParser.seconds("0.000050", 0, 8)).isCloseTo(5e-5, within(1e-12));
-        assertThat(StraceParser.seconds("unfinished", 0, 10)).isNaN();
+        assertThat(StraceText.timestamp("03:55:50.648278", 0, 15)).isCloseTo(3 * 3600 + 55 * 60 + 50.648278, within(1e-9));
+        assertThat(StraceText.timestamp("1795665348.640949", 0, 17)).isCloseTo(1795665348.640949, within(1e-6));
+        assertThat(StraceText.timestamp("03:55:50", 0, 8)).isEqualTo(3 * 3600 + 55 * 60 + 50);
+        assertThat(StraceText.timestamp("3x", 0, 2)).isNaN();
+        assertThat(StraceText.seconds("0.000050", 0, 8)).isCloseTo(5e-5, within(1e-12));
+        assertThat(StraceText.seconds("unfinished", 0, 10)).isNaN();
         List<String> midnight = List.of("1 23:59:59.900000 getpid() = 1 <0.000001>",
                 "1 00:00:00.100000 getpid() = 1 <0.000001>");
         assertThat(StraceParser.parse(String.join("\n", midnight), "t").seconds()).isCloseTo(0.2, within(1e-6));
