@@ -188,7 +188,7 @@ public final class LatencyCommand implements Callable<Integer> {
     private void openChunks(String file, LogFormatChoice choice, int nThreads, List<LogSource> out) throws IOException {
         Path p = file.equals("-") ? null : Path.of(file);
         long size = p != null && Files.isRegularFile(p) ? Files.size(p) : 0;
-        if (nThreads < 2 || size < splitBytes || gzipped(p)) {
+        if (nThreads < 2 || size < splitBytes || StackInput.gzipped(p)) {
             out.add(open(file, choice, null));
             return;
         }
@@ -202,12 +202,6 @@ public final class LatencyCommand implements Callable<Integer> {
         }
         for (FileChunks.Range r : ranges.subList(1, ranges.size())) {
             out.add(open(file, first.choice(), r));
-        }
-    }
-
-    private static boolean gzipped(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 

@@ -54,8 +54,13 @@ final class StackInput {
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             return null; // open() gives the error
         }
+        return gzipped(p) ? null : p;
+    }
+
+    /** Whether a file starts with the gzip magic (0x1f 0x8b). */
+    static boolean gzipped(Path p) throws IOException {
         try (InputStream in = Files.newInputStream(p)) {
-            return in.read() == 0x1f && in.read() == 0x8b ? null : p;
+            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 
