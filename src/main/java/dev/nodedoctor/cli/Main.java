@@ -39,7 +39,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            // picocli lets Errors through; what filled the heap is garbage by now, so this line can be printed
+            System.err.println("nodedoctor: error: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+            code = ExitCode.BAD_INPUT;
+        }
+        System.exit(code);
+    }
+
+    /** The out-of-memory message: the heap this process may use, and how to give it more. */
+    static String outOfMemory(long maxHeapBytes) {
+        return "out of memory: this input needs more than the " + (maxHeapBytes >> 20) + " MiB of heap this command "
+                + "may use (for stacks and profiles: very many distinct stacks); run with more, e.g. "
+                + "NODEDOCTOR_JAVA_OPTS=-Xmx4g";
     }
 
     public static int run(String... args) {

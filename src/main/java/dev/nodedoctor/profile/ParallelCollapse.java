@@ -57,9 +57,11 @@ public final class ParallelCollapse {
             reparseWrongGuesses(parts, options);
             CollapseNotes.Shown notes = new CollapseNotes.Shown(warn);
             FoldedStacks out = new FoldedStacks();
-            for (Part p : parts) {
+            for (int i = 0; i < parts.size(); i++) {
+                Part p = parts.get(i);
                 p.notes.replay(notes);
                 p.parser.addTo(out);
+                parts.set(i, null); // its tables can go while the next part's stacks are added
             }
             notes.finish();
             return out;

@@ -154,7 +154,7 @@ public final class PerfCollapse {
                 System.arraycopy(text, names.start(name), line, len, n);
                 len += n;
             }
-            out.add(new String(line, 0, len, StandardCharsets.ISO_8859_1), counts[e]);
+            out.add(line, 0, len, counts[e]);
         }
     }
 

@@ -31,16 +31,25 @@ final class StackTable {
 
     /** {@link #entry(byte[], int, int)} for a key whose {@link #hash} is known (from {@link ByteLines}). */
     int entry(byte[] b, int start, int end, int h) {
+        int i = slot(b, start, end, h);
+        int e = slots[i] - 1;
+        return e >= 0 ? e : insert(i, h, b, start, end);
+    }
+
+    /** The entry number of {@code b[start, end)}, or -1 when it is not in the table (nothing is added). */
+    int find(byte[] b, int start, int end) {
+        return slots[slot(b, start, end, hash(b, start, end))] - 1;
+    }
+
+    /** The slot holding the key, or the free slot where it would go. */
+    private int slot(byte[] b, int start, int end, int h) {
         int mask = slots.length - 1;
         int i = h & mask;
         while (true) {
             int e = slots[i] - 1;
-            if (e < 0) {
-                return insert(i, h, b, start, end);
-            }
-            if (hashes[e] == h && lengths[e] == end - start
+            if (e < 0 || hashes[e] == h && lengths[e] == end - start
                     && Arrays.equals(arena, starts[e], starts[e] + lengths[e], b, start, end)) {
-                return e;
+                return i;
             }
             i = (i + 1) & mask;
         }

@@ -89,6 +89,31 @@ class StackInputBadInputTest {
         assertThat(Files.readAllLines(tmp.resolve("out.folded"))).hasSize(3).first().asString().startsWith("java;gc;mark ");
     }
 
+    /**
+     * Distinct stacks without end (every line a new stack) in a JVM capped at 24 MB of heap: the tables must
+     * outgrow it, and the command says so in one line with the way out, exit 3, no stack trace.
+     */
+    @Test
+    void runningOutOfHeapIsAClearError(@TempDir Path tmp) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m", "-XX:+UseSerialGC", "-cp", cp, "dev.nodedoctor.cli.Main", "flame", "--folded", "-",
+                "-o", tmp.resolve("out.folded").toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile()).start();
+        try (OutputStream stdin = new java.io.BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+            for (long i = 0; i < 5_000_000 && p.isAlive(); i++) {
+                stdin.write(("java;main;work" + i + ";leaf" + i * 7 + " 1\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            // the command exited and closed its stdin: what this test waits for
+        }
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(tmp.resolve("err"));
+        assertThat(p.exitValue()).as(err).isEqualTo(3);
+        assertThat(err.strip()).startsWith("nodedoctor: error: out of memory: this input needs more than")
+                .contains("NODEDOCTOR_JAVA_OPTS=-Xmx").doesNotContain("\tat ").doesNotContain("Exception in thread");
+    }
+
     @Test
     void aLineWithoutEndIsRefusedNotBuffered() {
         InputStream endless = new InputStream() {
