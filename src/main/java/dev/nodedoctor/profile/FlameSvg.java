@@ -59,9 +59,11 @@ public final class FlameSvg {
         }
         double minTime = percent ? timemax * mwValue / 100 : mwValue / widthPerTime;
         int depthMax = 0;
+        long drawn = 0;
         for (FlameLayout.Frame f : layout.frames()) {
             if (f.width() >= minTime) {
                 depthMax = Math.max(depthMax, f.depth());
+                drawn++;
             }
         }
         String title = o.title() != null ? o.title() : (o.inverted() ? "Icicle Graph" : "Flame Graph");
@@ -70,11 +72,20 @@ public final class FlameSvg {
             imageHeight += ypad3;
         }
         String[] bg = background(o.colors());
-        StringBuilder b = new StringBuilder(64 * 1024 + layout.frames().size() * 220);
+        StringBuilder b = new StringBuilder(initialCapacity(drawn));
         b.append("<?xml version=\"1.0\" standalone=\"no\"?>\n");
         b.append("<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
         svgBody(b, layout, o, title, bg, imageHeight, xpad, ypad1, ypad2, framepad, widthPerTime, minTime, timemax);
         return b.toString();
+    }
+
+    /**
+     * Room for the frames drawn (~220 bytes each), at most 256 MiB up front: the layout of 600,000 distinct
+     * 20-frame stacks has 11 M frames, whose product with 220 overflowed an int; few of them are wide enough to
+     * draw.
+     */
+    static int initialCapacity(long drawnFrames) {
+        return (int) Math.min(64 * 1024 + drawnFrames * 220, 256L << 20);
     }
 
     /** An HTML page holding the same interactive SVG inline. */

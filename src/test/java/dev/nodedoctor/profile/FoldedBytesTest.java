@@ -202,6 +202,13 @@ class FoldedBytesTest {
         assertThat(String.join("\n", seen)).isEqualTo(new String(bytes, StandardCharsets.ISO_8859_1));
     }
 
+    @Test
+    void svgBufferSizeNeverOverflows() {
+        assertThat(FlameSvg.initialCapacity(0)).isEqualTo(64 * 1024);
+        assertThat(FlameSvg.initialCapacity(11_000_000)).isPositive().isEqualTo(256 << 20);
+        assertThat(FlameSvg.initialCapacity(Long.MAX_VALUE / 1000)).isEqualTo(256 << 20);
+    }
+
     /** The fast paths of %.Nf and %.15g against the JDK's exact BigDecimal rounding and String.format. */
     @Test
     void svgNumbersMatchExactFormatting() {
