@@ -26,20 +26,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HiccupScenarioTest {
     private static final long STOP_MS = 200;
 
-    /** Stops and continues this process from a child shell after {@code delaySeconds}; returns when it was stopped. */
+    /**
+     * Stops and continues this process from a child shell after {@code delaySeconds}. It prints when it sent
+     * the stop, then the process state it read from /proc 50 ms into the stop ("T" when stopped), and errors.
+     */
     private static Process stopUsLater(double delaySeconds) throws Exception {
         long pid = ProcessHandle.current().pid();
         return new ProcessBuilder("sh", "-c", "sleep " + delaySeconds + "; date +%s.%N; kill -STOP " + pid
-                + "; sleep " + (STOP_MS / 1000.0) + "; kill -CONT " + pid).start();
+                + "; sleep 0.05; awk '/^State/ { print $2 }' /proc/" + pid + "/status; sleep "
+                + ((STOP_MS - 50) / 1000.0) + "; kill -CONT " + pid).redirectErrorStream(true).start();
     }
 
     @Test
     void aStoppedProcessIsAHiccupOfTheStopsLength() throws Exception {
-        HiccupMeter meter = HiccupMeter.start(Duration.ofMillis(1));
-        Process stopper = stopUsLater(1.0);
-        assertThat(stopper.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        Instant stoppedAt = Instant.ofEpochMilli(Math.round(Double.parseDouble(new String(
-                stopper.getInputStream().readAllBytes()).strip()) * 1000));
+        HiccupMeter meter = null;
+        String[] said = {};
+        // once more if the shell's stop did not take (seen once in a full run: no stall at all, cause unknown);
+        // the state it read says which
+        for (int attempt = 0; attempt < 2 && (said.length < 2 || !said[1].equals("T")); attempt++) {
+            if (meter != null) {
+                meter.stop();
+            }
+            meter = HiccupMeter.start(Duration.ofMillis(1));
+            Process stopper = stopUsLater(1.0);
+            assertThat(stopper.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            said = new String(stopper.getInputStream().readAllBytes()).strip().split("\\s+");
+        }
+        assertThat(said).as("the stopper's output: the time, then this JVM's state during the stop").hasSize(2);
+        assertThat(said[1]).as("this JVM's state 50 ms into the stop").isEqualTo("T");
+        Instant stoppedAt = Instant.ofEpochMilli(Math.round(Double.parseDouble(said[0]) * 1000));
         Thread.sleep(1000);
         HiccupReport r = meter.stop();
 
