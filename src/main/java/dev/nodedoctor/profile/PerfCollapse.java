@@ -5,12 +5,8 @@ import dev.nodedoctor.bytes.Words;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns {@code perf script} output into folded stacks with the rules of stackcollapse-perf.pl (FlameGraph,
@@ -29,13 +25,6 @@ public final class PerfCollapse {
         }
     }
 
-    // The script's regular expressions, with UNIX_LINES so that only '\n' ends a line, as in Perl.
-    private static final Pattern FRAME = Pattern.compile("^\\s*(\\w+)\\s*(.+) \\((.*)\\)", Pattern.UNIX_LINES);
-    private static final Pattern OFFSET = Pattern.compile("\\+0x[\\da-f]+$", Pattern.UNIX_LINES);
-    private static final Pattern JIT_MOD = Pattern.compile("/tmp/perf-\\d+\\.map", Pattern.UNIX_LINES);
-
-    /** frame()'s answer for a line the frame regex does not match (compared by identity). */
-    private static final String UNRECOGNISED = new String("unrecognised");
     /** What the frame-line caches hold besides name id + 1: not parsed yet, skipped, unrecognised. */
     private static final int UNPARSED = 0;
     private static final int SKIP = -1;
@@ -45,6 +34,7 @@ public final class PerfCollapse {
 
     private final Options options;
     private final CollapseNotes notes;
+    private final PerfFrameLine frameRules;
     /** Distinct folded names (process names and frames), numbered: a stack is the sequence of its numbers. */
     private final StackTable names = new StackTable();
     private final IntSequenceTable stacks = new IntSequenceTable();
@@ -70,6 +60,7 @@ public final class PerfCollapse {
     PerfCollapse(Options options, CollapseNotes notes) {
         this.options = options;
         this.notes = notes;
+        this.frameRules = new PerfFrameLine(options);
         this.eventFilter = options.eventFilter() == null ? "" : options.eventFilter();
     }
 
@@ -160,7 +151,7 @@ public final class PerfCollapse {
 
     /**
      * One line as bytes. Frame lines (indented) repeat a lot — the same function at the same address in many
-     * samples — so each distinct line is parsed once (by {@link #frame(String)}, the script's rules) and its
+     * samples — so each distinct line is parsed once (by {@link PerfFrameLine}, the script's rules) and its
      * folded name's number looked up by the line's bytes after that; the sample's stack is summed as the
      * sequence of those numbers. Record lines, comments and odd lines take the string path.
      */
@@ -193,8 +184,12 @@ public final class PerfCollapse {
         }
         int id = ids[e];
         if (id == UNPARSED) {
-            String group = frame(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
-            id = group == null ? SKIP : group == UNRECOGNISED ? UNRECOGNISED_LINE : name(group) + 1;
+            String text = new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+            String group = frameRules.fold(text, pnameIsJava);
+            if (group == PerfFrameLine.UNRECOGNISED) {
+                notes.unrecognised(text);
+            }
+            id = group == null ? SKIP : group == PerfFrameLine.UNRECOGNISED ? UNRECOGNISED_LINE : name(group) + 1;
             ids[e] = id;
         } else if (id == UNRECOGNISED_LINE) {
             notes.unrecognised(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
@@ -259,8 +254,9 @@ public final class PerfCollapse {
         if (pname == null) {
             return;
         }
-        String group = frame(line);
-        if (group == UNRECOGNISED) {
+        String group = frameRules.fold(line, pnameIsJava);
+        if (group == PerfFrameLine.UNRECOGNISED) {
+            notes.unrecognised(line);
             return;
         }
         if (group != null) {
@@ -317,175 +313,5 @@ public final class PerfCollapse {
         } catch (NumberFormatException e) {
             throw new ProfileFormatException("period " + digits + " does not fit 64 bits");
         }
-    }
-
-    /**
-     * The folded name(s) of one frame line — inlined frames joined with ';' — or null when the script skips the
-     * line, or {@link #UNRECOGNISED} (warned about). Depends only on the line, the options and whether the
-     * process name starts with "java" (Java's 'L' prefixes), which is what the frame caches are keyed by.
-     */
-    private String frame(String line) {
-        String pc;
-        String rawfunc;
-        String mod;
-        int[] fast = fastFrame(line);
-        if (fast != null) {
-            pc = line.substring(fast[0], fast[1]);
-            rawfunc = line.substring(fast[2], fast[3]);
-            mod = line.substring(fast[3] + 2, fast[4]);
-        } else {
-            Matcher m = FRAME.matcher(line);
-            if (!m.find()) {
-                notes.unrecognised(line);
-                return UNRECOGNISED;
-            }
-            pc = m.group(1);
-            rawfunc = m.group(2);
-            mod = m.group(3);
-        }
-        rawfunc = stripOffset(rawfunc);
-        if (rawfunc.startsWith("(")) {
-            return null;
-        }
-        String[] parts = splitArrows(rawfunc);
-        int n = parts.length;
-        while (n > 0 && parts[n - 1].isEmpty()) { // Perl's split drops trailing empty fields
-            n--;
-        }
-        StringBuilder group = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            String func = parts[i];
-            if (func.equals("[unknown]")) {
-                if (!mod.equals("[unknown]")) {
-                    func = mod.substring(mod.lastIndexOf('/') + 1);
-                } else {
-                    func = "unknown";
-                }
-                func = options.addrs() ? "[" + func + " <" + pc + ">]" : "[" + func + "]";
-            }
-            func = tidy(func);
-            if (i > 0) {
-                if (!func.contains("_[i]")) {
-                    func += "_[i]";
-                }
-            } else if (options.kernel() && (mod.startsWith("[") || mod.endsWith("vmlinux")) && !mod.contains("unknown")) {
-                func += "_[k]";
-            } else if (options.jit() && JIT_MOD.matcher(mod).find()) {
-                if (!func.contains("_[j]")) {
-                    func += "_[j]";
-                }
-            }
-            if (i > 0) {
-                group.append(';');
-            }
-            group.append(func);
-        }
-        return n > 0 ? group.toString() : null;
-    }
-
-    private String tidy(String func) {
-        String f = func.indexOf(';') >= 0 ? func.replace(';', ':') : func;
-        if (f.indexOf('(') >= 0 && !looksLikeGoMethod(f)) {
-            f = cutArguments(f);
-        }
-        if (f.indexOf('"') >= 0 || f.indexOf('\'') >= 0) {
-            f = f.replace("\"", "").replace("'", "");
-        }
-        if (pnameIsJava && f.startsWith("L") && f.indexOf('/') >= 0) {
-            f = f.substring(1);
-        }
-        return f;
-    }
-
-    /** {@code split /->/}: the parts between "->" (trailing empty parts are dropped by the caller). */
-    private static String[] splitArrows(String s) {
-        int i = s.indexOf("->");
-        if (i < 0) {
-            return new String[] {s};
-        }
-        List<String> parts = new ArrayList<>(4);
-        int start = 0;
-        while (i >= 0) {
-            parts.add(s.substring(start, i));
-            start = i + 2;
-            i = s.indexOf("->", start);
-        }
-        parts.add(s.substring(start));
-        return parts.toArray(new String[0]);
-    }
-
-    /** {@code m/\.\(.*\)\./}: a ".(" with a ")." starting at least two chars later (Go methods). */
-    private static boolean looksLikeGoMethod(String f) {
-        int open = f.indexOf(".(");
-        return open >= 0 && f.lastIndexOf(").") >= open + 2;
-    }
-
-    /** The script's argument stripping: cut at the first '(' that does not open "(anonymous namespace)". */
-    private static String cutArguments(String f) {
-        int i = f.indexOf('(');
-        while (i >= 0) {
-            if (!f.startsWith("anonymous namespace)", i + 1)) {
-                return f.substring(0, i);
-            }
-            i = f.indexOf('(', i + 1);
-        }
-        return f;
-    }
-
-    /** {@code s/\+0x[\da-f]+$//} without a regex on the common path. */
-    private static String stripOffset(String f) {
-        int plus = f.lastIndexOf("+0x");
-        if (plus < 0 || plus + 3 == f.length()) {
-            return f;
-        }
-        for (int i = plus + 3; i < f.length(); i++) {
-            char c = f.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return OFFSET.matcher(f).replaceFirst("");
-            }
-        }
-        return f.substring(0, plus);
-    }
-
-    /**
-     * The frame regex {@code ^\s*(\w+)\s*(.+) \((.*)\)} for the usual shape — blanks, a word, blanks, then a
-     * rest holding " (" with a ')' after it — where the greedy regex takes the longest word, the last such
-     * " (" and the last ')'. Returns {pcStart, pcEnd, funcStart, funcEnd (the " (" index), modEnd} or null
-     * when the line is not of that shape (the regex then decides).
-     */
-    private static int[] fastFrame(String line) {
-        int len = line.length();
-        int i = 0;
-        while (i < len && PerfRecordLine.isSpace(line.charAt(i))) {
-            i++;
-        }
-        int pcStart = i;
-        while (i < len && isWord(line.charAt(i))) {
-            i++;
-        }
-        int pcEnd = i;
-        if (pcEnd == pcStart) {
-            return null;
-        }
-        while (i < len && PerfRecordLine.isSpace(line.charAt(i))) {
-            i++;
-        }
-        if (i == pcEnd) {
-            return null; // no blank after the word: leave the backtracking cases to the regex
-        }
-        int funcStart = i;
-        int close = line.lastIndexOf(')');
-        if (close < 0) {
-            return null;
-        }
-        int open = line.lastIndexOf(" (", close - 2);
-        if (open < funcStart + 1) {
-            return null;
-        }
-        return new int[] {pcStart, pcEnd, funcStart, open, close};
-    }
-
-    private static boolean isWord(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 }
