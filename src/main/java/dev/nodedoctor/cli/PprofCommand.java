@@ -5,6 +5,7 @@ import dev.nodedoctor.diagnose.Observations;
 import dev.nodedoctor.diagnose.RuleCatalogue;
 import dev.nodedoctor.diagnose.Thresholds;
 import dev.nodedoctor.profile.CallGraph;
+import dev.nodedoctor.profile.DiffBase;
 import dev.nodedoctor.profile.PprofProfile;
 import dev.nodedoctor.profile.PprofReader;
 import dev.nodedoctor.profile.PprofTop;
@@ -76,6 +77,11 @@ public final class PprofCommand implements Runnable {
         @Option(names = "--lines", description = "One row per source line, not per function (as pprof -lines).")
         boolean lines;
 
+        @Option(names = {"--diff-base", "--diff_base"}, paramLabel = "BASE",
+                description = "Show PROFILE minus BASE (as pprof -diff_base): what grew is positive, what shrank "
+                        + "negative, percentages of BASE's total. A file, - or URL, of the same sample types.")
+        String diffBase;
+
         @Option(names = "--focus", paramLabel = "REGEX",
                 description = "Only samples through a function, source file or binary matching REGEX (as pprof -focus); "
                         + "percentages stay of the whole profile.")
@@ -98,9 +104,17 @@ public final class PprofCommand implements Runnable {
             }
             SampleFilter filter = new SampleFilter(regex("--focus", focus), regex("--ignore", ignore));
             PprofProfile p = load(source);
+            PprofProfile shown = p;
+            if (diffBase != null) {
+                try {
+                    shown = DiffBase.of(p, load(diffBase));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(ExitCode.BAD_INPUT, diffBase + ": " + e.getMessage());
+                }
+            }
             PprofTop.Report r;
             try {
-                r = PprofTop.of(p, new PprofTop.Options(sampleIndex, nodeCount, cum, filter),
+                r = PprofTop.of(shown, new PprofTop.Options(sampleIndex, nodeCount, cum, filter),
                         lines ? CallGraph.Granularity.LINES : CallGraph.Granularity.FUNCTIONS);
             } catch (ProfileFormatException e) {
                 throw new UserError(ExitCode.BAD_INPUT, source + ": " + e.getMessage());
@@ -110,7 +124,7 @@ public final class PprofCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             r.notes().forEach(n -> err.println("nodedoctor: " + n));
             err.flush();
-            // the findings are about the whole profile: a focus narrows the table, not the diagnosis
+            // the findings are about the whole profile: a focus or a base changes the table, not the diagnosis
             List<Finding> findings = RuleCatalogue.evaluate(RuleCatalogue.all(Thresholds.defaults()),
                     Observations.ofProfiles(List.of(ProfileSummary.of(p, source)))).findings();
             PrintWriter out = spec.commandLine().getOut();

@@ -179,13 +179,20 @@ public final class CallGraph {
         return total;
     }
 
-    /** {@link #total()} of a whole profile without building its graph (the total before -focus / -ignore). */
+    /**
+     * pprof's report total of a whole profile, without building its graph (the total before -focus / -ignore):
+     * the sum of |value|, or with a {@link DiffBase} only the base's samples, so that a diff reads "of the base".
+     */
     public static long total(PprofProfile p, int valueIndex) throws ProfileFormatException {
         long total = 0;
+        long base = 0;
         for (PprofProfile.Sample s : p.samples()) {
             total = addMagnitude(total, s.values()[valueIndex]);
+            if (s.labels().containsKey(DiffBase.LABEL)) {
+                base = addMagnitude(base, s.values()[valueIndex]);
+            }
         }
-        return total;
+        return base > 0 ? base : total;
     }
 
     private static long addMagnitude(long total, long v) throws ProfileFormatException {

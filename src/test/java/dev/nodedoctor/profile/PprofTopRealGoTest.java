@@ -82,6 +82,58 @@ class PprofTopRealGoTest {
         }
     }
 
+    /**
+     * -diff_base against go tool pprof: the base's samples negated, the base's total for percentages, the merged
+     * header (earliest time, summed durations), sorting by |flat|; CPU profiles of this run and the test tree's
+     * (cgroup reader vs GC load), heap by two sample types, and two unrelated real profiles.
+     */
+    @ParameterizedTest(name = "{0} - {1} {2}")
+    @CsvSource(delimiter = '|', value = {"FIXTURE/cgroup-cpu.pprof|FIXTURE/gc-cpu.pprof|",
+        "FIXTURE/cgroup-cpu.pprof|FIXTURE/gc-cpu.pprof|-cum", "cpu.pprof|FIXTURE/gc-cpu.pprof|-nodecount=5",
+        "cpu.pprof|FIXTURE/cgroup-cpu.pprof|-focus=json", "heap.pprof|FIXTURE/heap.pprof|",
+        "heap.pprof|FIXTURE/heap.pprof|-sample_index=alloc_objects", "SHARED/large.cpu|SHARED/sample.cpu|"})
+    void diffBaseAsGoToolPprof(String file, String base, String option) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-top"));
+        if (option != null) {
+            args.add(option);
+        }
+        args.add("-diff_base=" + where(base));
+        args.add(where(file).toString());
+        String theirs = GoProfiles.pprof(args.toArray(String[]::new));
+        PprofProfile p = PprofReader.parse(Files.readAllBytes(where(file)), file);
+        PprofProfile b = PprofReader.parse(Files.readAllBytes(where(base)), base);
+        String sampleIndex = option != null && option.startsWith("-sample_index=") ? option.substring(14) : null;
+        int n = option != null && option.startsWith("-nodecount=") ? Integer.parseInt(option.substring(11)) : 0;
+        SampleFilter filter = new SampleFilter(option != null && option.startsWith("-focus=")
+                ? java.util.regex.Pattern.compile(option.substring(7)) : null, null);
+        PprofTop.Report r = PprofTop.of(DiffBase.of(p, b),
+                new PprofTop.Options(sampleIndex, n, "-cum".equals(option), filter));
+        assertThat(PprofTopConformanceTest.withoutTime(PprofTopConformanceTest.render(r)))
+                .isEqualTo(PprofTopConformanceTest.withoutTime(theirs));
+        assertThat(r.rows()).isNotEmpty();
+    }
+
+    /** A base of other sample types is refused in one line, as pprof refuses it. */
+    @org.junit.jupiter.api.Test
+    void diffBaseOfAnotherKindIsRefused() throws Exception {
+        Cli.Run run = Cli.run("pprof", "top", "--diff-base", where("FIXTURE/heap.pprof").toString(),
+                where("FIXTURE/gc-cpu.pprof").toString());
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.err()).contains("the base profile is not comparable: period type space/bytes, not cpu/nanoseconds")
+                .doesNotContain("\tat ");
+    }
+
+    /** A profile of this run (plain name), of the test tree (FIXTURE/) or of ../shared (SHARED/). */
+    private static java.nio.file.Path where(String file) throws Exception {
+        if (file.startsWith("FIXTURE/")) {
+            return java.nio.file.Path.of("src/test/resources/fixtures/go-profilegen", file.substring(8)).toAbsolutePath();
+        }
+        if (file.startsWith("SHARED/")) {
+            return dev.nodedoctor.testkit.Fixtures.shared().resolve("conformance/pprof/" + file.substring(7));
+        }
+        return GoProfiles.profiles().resolve(file);
+    }
+
     /** Line granularity (what `pprof list` shows) against `go tool pprof -top -lines`. */
     @ParameterizedTest
     @CsvSource({"cpu.pprof", "heap.pprof", "SHARED/sample.cpu", "SHARED/simple.prof"})
