@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -24,8 +27,10 @@ import java.util.function.Consumer;
                 + "is kept unless --event-filter says otherwise.",
             "Capture: perf record -g -a -- sleep 10; perf script > out.perf"})
 public final class CollapseCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "perf script output, plain or gzipped; - or none for stdin.")
-    String source = "-";
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "perf script output, plain or gzipped; - or none for stdin. Several files are read one after "
+                    + "the other as one stream, as the script reads its arguments.")
+    List<String> sources = new ArrayList<>(List.of("-"));
 
     @Option(names = "--pid", description = "Add the process id to the process name (comm-PID).")
     boolean pid;
@@ -60,6 +65,33 @@ public final class CollapseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The inputs one after the other, each gunzipped if it is gzip, all opened first so that a missing file is
+     * an error before any work. Perl's {@code <>} reads its files as one stream, its state going on from one
+     * file into the next: so does this (one thread).
+     */
+    private InputStream concatenated() throws IOException {
+        List<InputStream> opened = new ArrayList<>();
+        try {
+            for (String s : sources) {
+                opened.add(StackInput.open(s));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (InputStream in : opened) {
+                in.close();
+            }
+            throw e;
+        }
+        return opened.size() == 1 ? opened.get(0) : new SequenceInputStream(java.util.Collections.enumeration(opened)) {
+            @Override
+            public void close() throws IOException {
+                for (InputStream in : opened) {
+                    in.close();
+                }
+            }
+        };
+    }
+
     /** The CPUs this process may use (cgroup limits included), at most 4: parts beyond gain little, cost memory. */
     static int defaultThreads() {
         return Math.min(4, Runtime.getRuntime().availableProcessors());
@@ -79,12 +111,12 @@ public final class CollapseCommand implements Callable<Integer> {
         };
         FoldedStacks folded;
         try {
-            Path plain = StackInput.plainFile(source);
+            Path plain = sources.size() == 1 ? StackInput.plainFile(sources.get(0)) : null;
             if (plain != null) {
-                folded = ParallelCollapse.collapse(plain, source, o, n, warn);
+                folded = ParallelCollapse.collapse(plain, sources.get(0), o, n, warn);
             } else {
-                try (InputStream in = StackInput.open(source)) {
-                    folded = PerfCollapse.collapse(in, source, o, warn);
+                try (InputStream in = concatenated()) {
+                    folded = PerfCollapse.collapse(in, String.join(" + ", sources), o, warn);
                 }
             }
         } catch (ProfileFormatException e) {

@@ -209,6 +209,36 @@ class ParallelCollapseTest {
         assertThat(warnings).as("its lines were read and not recognised as perf script").isNotEmpty();
     }
 
+    /**
+     * Several files, as the script's arguments: read one after the other as one stream (one gzipped here), the
+     * same bytes as collapsing their concatenation; a missing one is an error before any output.
+     */
+    @Test
+    void severalFilesAreOneStream() throws Exception {
+        Path a = PerfCollapseConformanceTest.dir().resolve("input/perf-dd-stacks-01.txt");
+        Path b = PerfCollapseConformanceTest.dir().resolve("input/perf-cycles-instructions-01.txt");
+        Path bz = tmp.resolve("b.txt.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bz))) {
+            Files.copy(b, out);
+        }
+        Path both = tmp.resolve("both.txt");
+        try (OutputStream out = Files.newOutputStream(both)) {
+            Files.copy(a, out);
+            Files.copy(b, out);
+        }
+        Cli.Run two = Cli.run("collapse", a.toString(), bz.toString(), "-o", tmp.resolve("two").toString());
+        assertThat(two.exit()).as(two.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("two"), StandardCharsets.ISO_8859_1))
+                .isEqualTo(sequential(both, PerfCollapse.Options.defaults()).folded())
+                .startsWith("dd;");
+        // the first file's event type is kept for the second too: its other type is dropped, as in one stream
+        assertThat(two.err()).contains("Filtering for events of type: instructions");
+        Cli.Run missing = Cli.run("collapse", a.toString(), tmp.resolve("nope.txt").toString(), "-o", tmp.resolve("x").toString());
+        assertThat(missing.exit()).isEqualTo(3);
+        assertThat(missing.err()).contains("nope.txt: no such file");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
     /** Parts start right after a blank line (a sample's end), and a file without one is a single part. */
     @Test
     void partsStartAfterBlankLines() throws Exception {
