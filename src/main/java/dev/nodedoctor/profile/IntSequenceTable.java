@@ -8,18 +8,9 @@ import java.util.Arrays;
  * so hashing and comparing it here costs a small fraction of doing so on its bytes. Sequences are copied into one
  * arena the first time they are seen; memory follows the distinct sequences, never the input.
  */
-final class IntSequenceTable {
+final class IntSequenceTable extends NumberedKeys {
     private int[] arena = new int[1 << 12];
     private int arenaLen;
-    private int[] slots = new int[1 << 12]; // entry index + 1, 0 = free
-    private int[] hashes = new int[1 << 10];
-    private int[] starts = new int[1 << 10];
-    private int[] lengths = new int[1 << 10];
-    private int size;
-
-    int size() {
-        return size;
-    }
 
     /** The entry number of {@code s[0, n)}; a new sequence gets the next number ({@link #size()} before). */
     int entry(int[] s, int n) {
@@ -43,55 +34,15 @@ final class IntSequenceTable {
         return arena;
     }
 
-    int start(int entry) {
-        return starts[entry];
-    }
-
-    int length(int entry) {
-        return lengths[entry];
-    }
-
     private int insert(int slot, int h, int[] s, int n) {
         if (arenaLen + n > arena.length) {
-            long want = Math.max((long) arena.length * 2, (long) arenaLen + n);
-            if (want > Integer.MAX_VALUE - 16) {
-                want = Integer.MAX_VALUE - 16;
-                if (arenaLen + (long) n > want) {
-                    throw new IllegalStateException("more than 2^31 frames in distinct stacks");
-                }
-            }
-            arena = Arrays.copyOf(arena, (int) want);
+            arena = Arrays.copyOf(arena, grownLength(arena.length, (long) arenaLen + n,
+                    "more than 2^31 frames in distinct stacks"));
         }
         System.arraycopy(s, 0, arena, arenaLen, n);
-        if (size == hashes.length) {
-            int cap = size * 2;
-            hashes = Arrays.copyOf(hashes, cap);
-            starts = Arrays.copyOf(starts, cap);
-            lengths = Arrays.copyOf(lengths, cap);
-        }
-        int e = size++;
-        hashes[e] = h;
-        starts[e] = arenaLen;
-        lengths[e] = n;
+        int e = add(slot, h, arenaLen, n);
         arenaLen += n;
-        slots[slot] = e + 1;
-        if (size * 2 > slots.length) {
-            rehash();
-        }
         return e;
-    }
-
-    private void rehash() {
-        int[] s = new int[slots.length * 2];
-        int mask = s.length - 1;
-        for (int e = 0; e < size; e++) {
-            int i = hashes[e] & mask;
-            while (s[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            s[i] = e + 1;
-        }
-        slots = s;
     }
 
     private static int hash(int[] s, int n) {

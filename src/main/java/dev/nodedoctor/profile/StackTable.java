@@ -10,19 +10,9 @@ import java.util.Arrays;
  * follows the number and size of distinct keys, never the input; no object per lookup. Callers keep their values
  * in arrays indexed by the entry number.
  */
-final class StackTable {
-
+final class StackTable extends NumberedKeys {
     private byte[] arena = new byte[1 << 16];
     private int arenaLen;
-    private int[] slots = new int[1 << 12]; // entry index + 1, 0 = free
-    private int[] hashes = new int[1 << 10];
-    private int[] starts = new int[1 << 10];
-    private int[] lengths = new int[1 << 10];
-    private int size;
-
-    int size() {
-        return size;
-    }
 
     /** The entry number of {@code b[start, end)}; a new key gets the next number ({@link #size()} before). */
     int entry(byte[] b, int start, int end) {
@@ -64,56 +54,15 @@ final class StackTable {
         return arena;
     }
 
-    int start(int entry) {
-        return starts[entry];
-    }
-
-    int length(int entry) {
-        return lengths[entry];
-    }
-
     private int insert(int slot, int h, byte[] b, int start, int end) {
         int n = end - start;
         if (arenaLen + n > arena.length) {
-            long want = Math.max((long) arena.length * 2, (long) arenaLen + n);
-            if (want > Integer.MAX_VALUE - 16) {
-                want = Integer.MAX_VALUE - 16;
-                if (arenaLen + (long) n > want) {
-                    throw new IllegalStateException("more than 2 GiB of distinct stacks");
-                }
-            }
-            arena = Arrays.copyOf(arena, (int) want);
+            arena = Arrays.copyOf(arena, grownLength(arena.length, (long) arenaLen + n, "more than 2 GiB of distinct stacks"));
         }
         System.arraycopy(b, start, arena, arenaLen, n);
-        if (size == hashes.length) {
-            int cap = size * 2;
-            hashes = Arrays.copyOf(hashes, cap);
-            starts = Arrays.copyOf(starts, cap);
-            lengths = Arrays.copyOf(lengths, cap);
-        }
-        int e = size++;
-        hashes[e] = h;
-        starts[e] = arenaLen;
-        lengths[e] = n;
+        int e = add(slot, h, arenaLen, n);
         arenaLen += n;
-        slots[slot] = e + 1;
-        if (size * 2 > slots.length) {
-            rehash();
-        }
         return e;
-    }
-
-    private void rehash() {
-        int[] s = new int[slots.length * 2];
-        int mask = s.length - 1;
-        for (int e = 0; e < size; e++) {
-            int i = hashes[e] & mask;
-            while (s[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            s[i] = e + 1;
-        }
-        slots = s;
     }
 
     static final long SEED = 0x9E3779B97F4A7C15L;
