@@ -73,14 +73,22 @@ class StackInputBadInputTest {
         assertThat(total).isCloseTo(bytes / 47.0 * 11, org.assertj.core.data.Offset.offset(20.0));
     }
 
+    /**
+     * The real command, {@code flame --folded - -o tmp/out.folded}, in a child JVM with {@code heap} of heap
+     * (-Xmx), its stderr in tmp/err; the caller writes its stdin.
+     */
+    private static Process flameFoldedFromStdin(Path tmp, String heap) throws IOException {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", cp, "dev.nodedoctor.cli.Main", "flame", "--folded", "-",
+                "-o", tmp.resolve("out.folded").toString()));
+        return new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile()).start();
+    }
+
     /** The real command in a JVM capped at 48 MB of heap reads 1 GiB of folded stacks from stdin. */
     @Test
     void aGigabyteOnStdinInASmallHeap(@TempDir Path tmp) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-XX:+UseSerialGC", "-cp", cp, "dev.nodedoctor.cli.Main", "flame", "--folded", "-",
-                "-o", tmp.resolve("out.folded").toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile()).start();
+        Process p = flameFoldedFromStdin(tmp, "48m");
         try (OutputStream stdin = p.getOutputStream(); InputStream src = foldedStream(1L << 30)) {
             src.transferTo(stdin);
         }
@@ -95,11 +103,7 @@ class StackInputBadInputTest {
      */
     @Test
     void runningOutOfHeapIsAClearError(@TempDir Path tmp) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx24m", "-XX:+UseSerialGC", "-cp", cp, "dev.nodedoctor.cli.Main", "flame", "--folded", "-",
-                "-o", tmp.resolve("out.folded").toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile()).start();
+        Process p = flameFoldedFromStdin(tmp, "24m");
         try (OutputStream stdin = new java.io.BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
             for (long i = 0; i < 5_000_000 && p.isAlive(); i++) {
                 stdin.write(("java;main;work" + i + ";leaf" + i * 7 + " 1\n").getBytes(StandardCharsets.US_ASCII));
