@@ -35,17 +35,17 @@ public final class DiffBase {
         // the base's locations come after the profile's, renumbered: per-location tables are arrays by index
         int offset = profile.locations().size();
         List<PprofProfile.Location> locations = new ArrayList<>(profile.locations());
-        Map<PprofProfile.Location, PprofProfile.Location> moved = new HashMap<>();
+        PprofProfile.Location[] moved = new PprofProfile.Location[base.locations().size()];
         for (PprofProfile.Location l : base.locations()) {
             PprofProfile.Location m = new PprofProfile.Location(l.id(), l.index() + offset, l.mapping(), l.address(), l.lines());
             locations.add(m);
-            moved.put(l, m);
+            moved[l.index()] = m;
         }
         List<PprofProfile.Sample> samples = new ArrayList<>(profile.samples());
         for (PprofProfile.Sample s : base.samples()) {
             PprofProfile.Location[] locs = new PprofProfile.Location[s.locations().length];
             for (int i = 0; i < locs.length; i++) {
-                locs[i] = moved.get(s.locations()[i]);
+                locs[i] = moved[s.locations()[i].index()];
             }
             long[] values = new long[s.values().length];
             for (int i = 0; i < values.length; i++) {
